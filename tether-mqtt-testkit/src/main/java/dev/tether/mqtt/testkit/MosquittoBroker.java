@@ -1,0 +1,225 @@
+package dev.tether.mqtt.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * A Mosquitto process started from a generated configuration on a free loopback port, its log
+ * captured in memory, stopped by its PID.
+ *
+ * <p>The {@code mosquitto} binary comes from Debian's package of that name. When it is missing,
+ * {@link #start()} fails with a message saying what to install: a test that needs Mosquitto never
+ * skips silently.
+ *
+ * <pre>{@code
+ * try (MosquittoBroker broker = MosquittoBroker.start()) {
+ *     connectTo(broker.host(), broker.port());
+ * }
+ * }</pre>
+ */
+public final class MosquittoBroker implements MqttBroker {
+
+    /** Mosquitto prints this line once its listeners are open; stderr, unlike stdout, is not buffered. */
+    private static final String READY_MARKER = " running";
+    private static final long START_TIMEOUT_SECONDS = 20;
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+    private static final int START_ATTEMPTS = 3;
+    private static final List<Path> SEARCH_PATH = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
+            Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/opt/homebrew/sbin"));
+
+    private final Process process;
+    private final Path home;
+    private final int port;
+    private final StringBuffer log;
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private boolean closed;
+
+    private MosquittoBroker(Process process, Path home, int port, StringBuffer log) {
+        this.process = process;
+        this.home = home;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts Mosquitto with anonymous access and no persistence on a free loopback port.
+     *
+     * @throws IllegalStateException if the {@code mosquitto} binary is not installed or the
+     *     broker does not come up; the message includes its log
+     */
+    public static MosquittoBroker start() {
+        return start("");
+    }
+
+    /**
+     * Starts Mosquitto with extra configuration lines appended to the generated ones (for
+     * example {@code "max_inflight_messages 5"}).
+     *
+     * @param extraConfig lines of {@code mosquitto.conf}, possibly empty
+     */
+    public static MosquittoBroker start(String extraConfig) {
+        Path binary = findBinary().orElseThrow(() -> new IllegalStateException(
+                "mosquitto is not installed: the interop tests need the 'mosquitto' binary from "
+                        + "Debian's package 'mosquitto' (apt-get install -y mosquitto), "
+                        + "or set tether.mosquitto to its path"));
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOn(binary, FreePort.pick(), extraConfig);
+            } catch (IllegalStateException e) {
+                // Usually another process took the port between picking and binding it.
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    /** Where the {@code mosquitto} binary is: property {@code tether.mosquitto}, PATH, or the usual folders. */
+    static Optional<Path> findBinary() {
+        String configured = System.getProperty("tether.mosquitto");
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(Path.of(configured)).filter(Files::isExecutable);
+        }
+        String pathVariable = System.getenv().getOrDefault("PATH", "");
+        Stream<Path> fromPath = Stream.of(pathVariable.split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .map(Path::of);
+        return Stream.concat(fromPath, SEARCH_PATH.stream())
+                .map(folder -> folder.resolve("mosquitto"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static MosquittoBroker startOn(Path binary, int port, String extraConfig) {
+        Path home = TempFolder.create("tether-mosquitto-");
+        Path config = home.resolve("mosquitto.conf");
+        String host = InetAddress.getLoopbackAddress().getHostAddress();
+        try {
+            Files.writeString(config, """
+                    listener %d %s
+                    allow_anonymous true
+                    persistence false
+                    log_dest stderr
+                    log_type all
+                    log_timestamp true
+                    %s
+                    """.formatted(port, host, extraConfig));
+        } catch (IOException e) {
+            TempFolder.deleteRecursively(home);
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+
+        Process process;
+        try {
+            process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            TempFolder.deleteRecursively(home);
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+
+        StringBuffer log = new StringBuffer();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread.ofVirtual().name("mosquitto-log-" + port).start(() -> captureLog(process, log, ready));
+        MosquittoBroker broker = new MosquittoBroker(process, home, port, log);
+        boolean started;
+        try {
+            started = ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) && process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            broker.close();
+            throw new IllegalStateException("interrupted while starting mosquitto", e);
+        }
+        if (!started) {
+            broker.close();
+            throw new IllegalStateException("mosquitto did not start on port " + port + "; its log:\n" + log);
+        }
+        return broker;
+    }
+
+    private static void captureLog(Process process, StringBuffer log, CountDownLatch ready) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                log.append(line).append('\n');
+                if (line.endsWith(READY_MARKER)) {
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            log.append("(log capture ended: ").append(e.getMessage()).append(")\n");
+        } finally {
+            // The process ended: nothing more will come, so whoever waits must stop waiting.
+            ready.countDown();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "mosquitto";
+    }
+
+    @Override
+    public String host() {
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    /** The process ID, for tests that stop or pause the broker behind the client's back. */
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String log() {
+        return log.toString();
+    }
+
+    @Override
+    public void close() {
+        closeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ProcessHandle handle = ProcessHandle.of(process.pid()).orElse(null);
+            if (handle != null) {
+                handle.destroy();
+            }
+            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            TempFolder.deleteRecursively(home);
+            closeLock.unlock();
+        }
+    }
+}
