@@ -1,0 +1,18 @@
+package dev.tether.mqtt.internal.codec;
+
+import dev.tether.mqtt.ReasonCode;
+import java.util.Objects;
+
+/** CONNACK. In MQTT 3.1.1 the return codes 0 to 5 map to the MQTT 5 reason codes of the same meaning. */
+public record Connack(boolean sessionPresent, ReasonCode reasonCode, Properties properties) implements Packet {
+
+    public Connack {
+        Objects.requireNonNull(reasonCode, "reason code");
+        Objects.requireNonNull(properties, "properties");
+    }
+
+    @Override
+    public PacketType type() {
+        return PacketType.CONNACK;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tether.mqtt.internal.codec;
+
+import dev.tether.mqtt.ReasonCode;
+import java.util.Objects;
+
+/** PUBREL. In MQTT 3.1.1 the reason code is always SUCCESS and there are no properties. */
+public record Pubrel(int packetId, ReasonCode reasonCode, Properties properties) implements Packet {
+
+    public Pubrel {
+        PacketIds.check(packetId);
+        Objects.requireNonNull(reasonCode, "reason code");
+        Objects.requireNonNull(properties, "properties");
+    }
+
+    /** A successful PUBREL without properties. */
+    public Pubrel(int packetId) {
+        this(packetId, ReasonCode.SUCCESS, Properties.EMPTY);
+    }
+
+    @Override
+    public PacketType type() {
+        return PacketType.PUBREL;
+    }
+}
