@@ -6,6 +6,7 @@ import static dev.tether.mqtt.internal.codec.MalformedPacketException.protocolEr
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.TopicFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -145,6 +146,15 @@ final class BodyDecoder {
         }
     }
 
+    /** A topic filter that breaks the wildcard or shared-subscription rules (4.7.1, 4.8.2) is malformed. */
+    private static TopicFilter checkFilter(String filter) throws MalformedPacketException {
+        try {
+            return TopicFilter.of(filter);
+        } catch (IllegalArgumentException e) {
+            throw malformed("invalid topic filter: " + e.getMessage());
+        }
+    }
+
     /** PUBACK, PUBREC, PUBREL and PUBCOMP share a shape; MQTT 5 may shorten the tail (3.4.2.1). */
     private Packet publishAck(PacketType type, int remainingLength) throws MalformedPacketException {
         int packetId = in.readPacketId();
@@ -184,8 +194,11 @@ final class BodyDecoder {
             if (retainHandling == 3) {
                 throw protocolError("SUBSCRIBE has retain handling 3 for '" + filter + "'");
             }
-            subscriptions.add(new TopicSubscription(filter, Qos.of(qos), (options & 0x04) != 0,
-                    (options & 0x08) != 0, retainHandling));
+            boolean noLocal = (options & 0x04) != 0;
+            if (checkFilter(filter).isShared() && noLocal) {
+                throw protocolError("SUBSCRIBE sets No Local on shared subscription '" + filter + "' [MQTT-3.8.3-4]");
+            }
+            subscriptions.add(new TopicSubscription(filter, Qos.of(qos), noLocal, (options & 0x08) != 0, retainHandling));
         }
         if (subscriptions.isEmpty()) {
             throw protocolError("SUBSCRIBE without a topic filter [MQTT-3.8.3-2]");
@@ -211,7 +224,9 @@ final class BodyDecoder {
         Properties properties = v5 ? in.readProperties(PacketType.UNSUBSCRIBE) : Properties.EMPTY;
         List<String> filters = new ArrayList<>();
         while (in.hasRemaining()) {
-            filters.add(in.readUtf8("topic filter"));
+            String filter = in.readUtf8("topic filter");
+            checkFilter(filter);
+            filters.add(filter);
         }
         if (filters.isEmpty()) {
             throw protocolError("UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]");

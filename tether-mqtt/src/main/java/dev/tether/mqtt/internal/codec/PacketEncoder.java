@@ -11,8 +11,9 @@ import java.util.List;
  * Turns packets into bytes. It computes the exact size first and then writes once, straight into
  * the output: no intermediate arrays, no copy of the payload other than into the output itself.
  * Given the peer's Maximum Packet Size it leaves out the reason string, then the user properties,
- * where the specification allows [MQTT-3.1.2-25, MQTT-3.2.2-19/20, MQTT-3.4.2-2/3 ...], and
- * otherwise refuses the packet: it never produces a packet larger than the peer accepts.
+ * where the specification allows [MQTT-3.4.2-2, MQTT-3.4.2-3 and their twins in the other
+ * acknowledgements], and otherwise refuses the packet: it never produces a packet larger than the
+ * peer accepts [MQTT-3.2.2-15].
  *
  * <pre>{@code
  * PacketEncoder encoder = new PacketEncoder(ProtocolVersion.V5);

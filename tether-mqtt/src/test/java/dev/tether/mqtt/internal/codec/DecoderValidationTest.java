@@ -1,0 +1,331 @@
+package dev.tether.mqtt.internal.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.UserProperty;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per decoding rule: each starts from a valid packet, changes one thing, and expects the
+ * decoder to refuse it with the reason code the specification assigns.
+ */
+class DecoderValidationTest {
+
+    private static final ProtocolVersion V5 = ProtocolVersion.V5;
+    private static final ProtocolVersion V3 = ProtocolVersion.V3_1_1;
+
+    // --- fixed header ---
+
+    @Test
+    void reservedFlagBitsOfPubackAreMalformed() throws Exception {
+        assertValid(V5, "40 02 00 01");
+        assertRefused(V5, "41 02 00 01", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-2.1.3-1]
+    }
+
+    @Test
+    void pubrelSubscribeAndUnsubscribeNeedFlags0010() throws Exception {
+        assertValid(V5, "62 02 00 01");
+        assertRefused(V5, "60 02 00 01", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-3.6.1-1]
+        assertRefused(V3, "80 06 00 01 00 01 61 00", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-3.8.1-1]
+        assertRefused(V3, "a0 05 00 01 00 01 61", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-3.10.1-1]
+    }
+
+    @Test
+    void reservedPacketTypeZeroIsMalformed() {
+        assertRefused(V5, "00 00", ReasonCode.MALFORMED_PACKET, "reserved");
+    }
+
+    @Test
+    void authIsMalformedInMqtt311() throws Exception {
+        assertValid(V5, "f0 00");
+        assertRefused(V3, "f0 00", ReasonCode.MALFORMED_PACKET, "reserved");
+    }
+
+    @Test
+    void remainingLengthOfMoreThanFourBytesIsMalformed() {
+        assertRefused(V5, "30 ff ff ff ff 01", ReasonCode.MALFORMED_PACKET, "longer than 4 bytes"); // [MQTT-1.5.5-1]
+    }
+
+    @Test
+    void packetAboveTheMaximumSizeIsRefusedBeforeItsBodyArrives() {
+        PacketDecoder decoder = new PacketDecoder(V5, 1024);
+        // A PUBLISH claiming 268,435,455 bytes: refused on its length alone, nothing allocated for it.
+        MalformedPacketException e = assertThrows(MalformedPacketException.class,
+                () -> decoder.decode(bytes("30 ff ff ff 7f")));
+        assertEquals(ReasonCode.PACKET_TOO_LARGE, e.reasonCode());
+    }
+
+    @Test
+    void packetOfExactlyTheMaximumSizeIsAccepted() throws Exception {
+        // 1 + 1 + 8 bytes = 10: "a/b" topic and a 3-byte payload.
+        PacketDecoder decoder = new PacketDecoder(V5, 10);
+        assertInstanceOf(Publish.class, decoder.decode(bytes("30 08 00 03 61 2f 62 00 78 79")));
+        PacketDecoder smaller = new PacketDecoder(V5, 9);
+        assertEquals(ReasonCode.PACKET_TOO_LARGE, assertThrows(MalformedPacketException.class,
+                () -> smaller.decode(bytes("30 08 00 03 61 2f 62 00 78 79"))).reasonCode());
+    }
+
+    // --- PUBLISH ---
+
+    @Test
+    void qos3IsMalformed() throws Exception {
+        assertValid(V5, "32 08 00 01 61 00 01 00 78 79");
+        assertRefused(V5, "36 08 00 01 61 00 01 00 78 79", ReasonCode.MALFORMED_PACKET, "QoS 3"); // [MQTT-3.3.1-4]
+    }
+
+    @Test
+    void dupOnQos0IsMalformed() throws Exception {
+        assertValid(V3, "30 05 00 01 61 78 79");
+        assertRefused(V3, "38 05 00 01 61 78 79", ReasonCode.MALFORMED_PACKET, "DUP"); // [MQTT-3.3.1-2]
+    }
+
+    @Test
+    void packetIdentifierZeroIsAProtocolError() throws Exception {
+        assertValid(V3, "32 05 00 01 61 00 01");
+        assertRefused(V3, "32 05 00 01 61 00 00", ReasonCode.PROTOCOL_ERROR, "packet identifier 0"); // [MQTT-2.2.1-3]
+        assertRefused(V5, "40 02 00 00", ReasonCode.PROTOCOL_ERROR, "packet identifier 0");
+        assertRefused(V5, "82 07 00 00 00 00 01 61 00", ReasonCode.PROTOCOL_ERROR, "packet identifier 0");
+    }
+
+    @Test
+    void wildcardsInAPublishTopicAreRefused() throws Exception {
+        assertValid(V3, "30 05 00 03 61 2f 62");
+        assertRefused(V3, "30 05 00 03 61 2f 2b", ReasonCode.TOPIC_NAME_INVALID, "wildcard"); // [MQTT-3.3.2-2]
+        assertRefused(V3, "30 05 00 03 61 2f 23", ReasonCode.TOPIC_NAME_INVALID, "wildcard");
+    }
+
+    @Test
+    void emptyTopicIsAllowedOnlyWithATopicAlias() throws Exception {
+        assertValid(V5, "30 06 00 00 03 23 00 01");
+        assertRefused(V5, "30 03 00 00 00", ReasonCode.PROTOCOL_ERROR, "no topic alias"); // [MQTT-3.3.2-1]
+        assertRefused(V3, "30 02 00 00", ReasonCode.PROTOCOL_ERROR, "no topic alias");
+    }
+
+    @Test
+    void topicAliasZeroIsInvalid() {
+        assertRefused(V5, "30 06 00 00 03 23 00 00", ReasonCode.TOPIC_ALIAS_INVALID, "Topic Alias"); // [MQTT-3.3.2-8]
+    }
+
+    // --- UTF-8 ---
+
+    @Test
+    void illFormedUtf8IsMalformed() throws Exception {
+        assertValid(V3, "30 04 00 02 c3 a9"); // "é"
+        assertRefused(V3, "30 04 00 02 c3 28", ReasonCode.MALFORMED_PACKET, "UTF-8"); // [MQTT-1.5.4-1]
+        assertRefused(V3, "30 04 00 02 c0 af", ReasonCode.MALFORMED_PACKET, "cannot start a character");
+        assertRefused(V3, "30 05 00 03 e0 80 af", ReasonCode.MALFORMED_PACKET, "overlong");
+        assertRefused(V3, "30 03 00 01 c3", ReasonCode.MALFORMED_PACKET, "cut short");
+        assertRefused(V3, "30 06 00 04 f4 90 80 80", ReasonCode.MALFORMED_PACKET, "U+10FFFF");
+    }
+
+    @Test
+    void encodedSurrogatesAreMalformed() {
+        assertRefused(V3, "30 05 00 03 ed a0 80", ReasonCode.MALFORMED_PACKET, "surrogate"); // [MQTT-1.5.4-1]
+    }
+
+    @Test
+    void nullCharacterIsMalformed() {
+        assertRefused(V3, "30 05 00 03 61 00 62", ReasonCode.MALFORMED_PACKET, "U+0000"); // [MQTT-1.5.4-2]
+    }
+
+    // --- properties ---
+
+    @Test
+    void duplicatePropertyIsAProtocolError() throws Exception {
+        // Content Type twice: "It is a Protocol Error to include the Content Type more than once" (3.3.2.3.9).
+        assertValid(V5, "30 08 00 01 61 04 03 00 01 78");
+        assertRefused(V5, "30 0c 00 01 61 08 03 00 01 78 03 00 01 79", ReasonCode.PROTOCOL_ERROR, "more than once");
+    }
+
+    @Test
+    void userPropertiesMayRepeatAndKeepTheirOrder() throws Exception {
+        Publish publish = (Publish) decode(V5, "30 12 00 01 61 0e 26 00 01 6b 00 01 32 26 00 01 6b 00 01 31");
+        assertEquals(List.of(new UserProperty("k", "2"), new UserProperty("k", "1")),
+                publish.properties().userProperties());
+    }
+
+    @Test
+    void propertyOfAnotherPacketIsMalformed() throws Exception {
+        // Session Expiry Interval (0x11) belongs to CONNECT, CONNACK and DISCONNECT, not PUBLISH.
+        assertRefused(V5, "30 09 00 01 61 05 11 00 00 00 3c", ReasonCode.MALFORMED_PACKET, "not allowed in PUBLISH");
+    }
+
+    @Test
+    void unknownPropertyIsMalformed() {
+        assertRefused(V5, "30 06 00 01 61 02 7f 00", ReasonCode.MALFORMED_PACKET, "unknown property");
+    }
+
+    @Test
+    void propertyValueOutOfRangeIsAProtocolError() throws Exception {
+        assertValid(V5, "20 06 00 00 03 21 00 0a");
+        assertRefused(V5, "20 06 00 00 03 21 00 00", ReasonCode.PROTOCOL_ERROR, "Receive Maximum"); // Receive Maximum 0
+        assertRefused(V5, "20 05 00 00 02 24 02", ReasonCode.PROTOCOL_ERROR, "Maximum Qos"); // Maximum QoS 2
+    }
+
+    @Test
+    void propertyRunningPastThePropertyLengthIsMalformed() {
+        // The property length says 2, but Receive Maximum needs 3 bytes.
+        assertRefused(V5, "20 06 00 00 02 21 00 0a", ReasonCode.MALFORMED_PACKET, "cut short");
+    }
+
+    // --- truncation and trailing bytes ---
+
+    @Test
+    void stringLongerThanThePacketIsMalformed() {
+        assertRefused(V3, "30 04 00 05 61 62", ReasonCode.MALFORMED_PACKET, "cut short");
+    }
+
+    @Test
+    void truncatedVariableByteIntegerIsMalformed() {
+        // The property length's continuation bit promises another byte that the packet does not have.
+        assertRefused(V5, "30 04 00 01 61 80", ReasonCode.MALFORMED_PACKET, "cut short");
+    }
+
+    @Test
+    void trailingBytesAreMalformed() throws Exception {
+        assertValid(V3, "d0 00");
+        assertRefused(V3, "d0 01 00", ReasonCode.MALFORMED_PACKET, "after its last field");
+        assertRefused(V3, "40 03 00 01 00", ReasonCode.MALFORMED_PACKET, "after its last field");
+        assertRefused(V3, "e0 01 00", ReasonCode.MALFORMED_PACKET, "after its last field");
+    }
+
+    // --- reason codes ---
+
+    @Test
+    void reasonCodeThePacketMayNotCarryIsMalformed() throws Exception {
+        assertValid(V5, "62 03 00 01 92");
+        assertRefused(V5, "62 03 00 01 10", ReasonCode.MALFORMED_PACKET, "not a reason code PUBREL");
+        assertRefused(V3, "20 02 00 06", ReasonCode.MALFORMED_PACKET, "not a reason code CONNACK");
+    }
+
+    @Test
+    void mqtt311ConnackReturnCodesMapToReasonCodes() throws Exception {
+        assertEquals(ReasonCode.BAD_USER_NAME_OR_PASSWORD, ((Connack) decode(V3, "20 02 00 04")).reasonCode());
+        assertEquals(ReasonCode.NOT_AUTHORIZED, ((Connack) decode(V3, "20 02 00 05")).reasonCode());
+    }
+
+    // --- CONNACK ---
+
+    @Test
+    void connackReservedFlagsAreMalformed() throws Exception {
+        assertValid(V3, "20 02 01 00");
+        assertRefused(V3, "20 02 02 00", ReasonCode.MALFORMED_PACKET, "reserved"); // [MQTT-3.2.2-1]
+    }
+
+    @Test
+    void refusedConnackWithSessionPresentIsAProtocolError() {
+        assertRefused(V5, "20 03 01 87 00", ReasonCode.PROTOCOL_ERROR, "session is present"); // [MQTT-3.2.2-6]
+    }
+
+    // --- SUBSCRIBE ---
+
+    @Test
+    void subscribeOptionsReservedBitsAreMalformed() throws Exception {
+        assertValid(V5, "82 07 00 01 00 00 01 61 01");
+        assertRefused(V5, "82 07 00 01 00 00 01 61 41", ReasonCode.MALFORMED_PACKET, "reserved option"); // [MQTT-3.8.3-5]
+        assertRefused(V3, "82 06 00 01 00 01 61 04", ReasonCode.MALFORMED_PACKET, "reserved option");
+    }
+
+    @Test
+    void subscribeRetainHandling3IsAProtocolError() {
+        assertRefused(V5, "82 07 00 01 00 00 01 61 30", ReasonCode.PROTOCOL_ERROR, "retain handling");
+    }
+
+    @Test
+    void subscribeWithoutFiltersIsAProtocolError() {
+        assertRefused(V5, "82 03 00 01 00", ReasonCode.PROTOCOL_ERROR, "without a topic filter"); // [MQTT-3.8.3-2]
+    }
+
+    @Test
+    void subscribeWithAnInvalidFilterIsMalformed() {
+        assertRefused(V5, "82 08 00 01 00 00 02 61 23 00", ReasonCode.MALFORMED_PACKET, "invalid topic filter"); // "a#"
+    }
+
+    @Test
+    void noLocalOnASharedSubscriptionIsAProtocolError() {
+        // "$share/g/a" with No Local set. [MQTT-3.8.3-4]
+        assertRefused(V5, "82 10 00 01 00 00 0a 24 73 68 61 72 65 2f 67 2f 61 04", ReasonCode.PROTOCOL_ERROR, "No Local");
+    }
+
+    // --- CONNECT ---
+
+    @Test
+    void connectReservedFlagIsMalformed() throws Exception {
+        assertValid(V3, "10 0d 00 04 4d 51 54 54 04 02 00 3c 00 01 63");
+        assertRefused(V3, "10 0d 00 04 4d 51 54 54 04 03 00 3c 00 01 63", ReasonCode.MALFORMED_PACKET, "reserved"); // [MQTT-3.1.2-3]
+    }
+
+    @Test
+    void willQosWithoutAWillIsMalformed() {
+        assertRefused(V3, "10 0d 00 04 4d 51 54 54 04 0a 00 3c 00 01 63", ReasonCode.MALFORMED_PACKET, "without a will"); // [MQTT-3.1.2-11]
+    }
+
+    @Test
+    void mqtt311PasswordWithoutUserNameIsMalformed() {
+        assertRefused(V3, "10 10 00 04 4d 51 54 54 04 42 00 3c 00 01 63 00 01 70", ReasonCode.MALFORMED_PACKET,
+                "password without a user name"); // [MQTT-3.1.2-22]
+    }
+
+    @Test
+    void unknownProtocolIsRefusedAsUnsupported() {
+        assertRefused(V3, "10 0d 00 04 4d 51 54 54 03 02 00 3c 00 01 63", ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "level 3");
+        assertRefused(V3, "10 0d 00 04 4d 51 49 54 04 02 00 3c 00 01 63", ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "MQIT");
+    }
+
+    // --- the decoder as a whole ---
+
+    @Test
+    void decoderStaysFailedAfterAMalformedPacket() throws Exception {
+        PacketDecoder decoder = new PacketDecoder(V5, 1024);
+        MalformedPacketException first = assertThrows(MalformedPacketException.class,
+                () -> decoder.decode(bytes("41 02 00 01")));
+        // Even a valid PINGRESP afterwards gets the same failure: the stream is out of step for good.
+        MalformedPacketException second = assertThrows(MalformedPacketException.class,
+                () -> decoder.decode(bytes("d0 00")));
+        assertSame(first, second);
+    }
+
+    @Test
+    void decoderKeepsPartialPacketsBetweenCalls() throws Exception {
+        PacketDecoder decoder = new PacketDecoder(V3, 1024);
+        ByteBuffer first = bytes("30 05 00 03");
+        assertEquals(null, decoder.decode(first));
+        assertTrue(decoder.isMidPacket());
+        Publish publish = (Publish) decoder.decode(bytes("61 2f 62"));
+        assertEquals(new Publish("a/b", new byte[0], Qos.AT_MOST_ONCE, false, false, 0, Properties.EMPTY), publish);
+    }
+
+    // --- helpers ---
+
+    private static ByteBuffer bytes(String hex) {
+        return ByteBuffer.wrap(HexFormat.ofDelimiter(" ").parseHex(hex));
+    }
+
+    private static Packet decode(ProtocolVersion version, String hex) throws MalformedPacketException {
+        ByteBuffer input = bytes(hex);
+        Packet packet = new PacketDecoder(version, 1 << 20).decode(input);
+        assertEquals(0, input.remaining(), "the whole packet was consumed: " + hex);
+        return packet;
+    }
+
+    /** The unmodified packet decodes: so the refusal below is due to the one change alone. */
+    private static void assertValid(ProtocolVersion version, String hex) throws MalformedPacketException {
+        assertInstanceOf(Packet.class, decode(version, hex), hex);
+    }
+
+    private static void assertRefused(ProtocolVersion version, String hex, ReasonCode expected, String messagePart) {
+        MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> decode(version, hex), hex);
+        assertEquals(expected, e.reasonCode(), e.getMessage());
+        assertTrue(e.getMessage().contains(messagePart), "message '" + e.getMessage() + "' should mention '" + messagePart + "'");
+    }
+}

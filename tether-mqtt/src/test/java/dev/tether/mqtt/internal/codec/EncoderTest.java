@@ -1,0 +1,146 @@
+package dev.tether.mqtt.internal.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EncoderTest {
+
+    private final PacketEncoder v5 = new PacketEncoder(ProtocolVersion.V5);
+    private final PacketEncoder v3 = new PacketEncoder(ProtocolVersion.V3_1_1);
+
+    private static final Properties DIAGNOSTICS = Properties.builder()
+            .string(Property.REASON_STRING, "the quota of this client is used up for today")
+            .userProperty("trace-id", "4bf92f3577b34da6a3ce929d0e0e4736")
+            .build();
+
+    @Test
+    void dropsTheReasonStringFirstToFitTheMaximumPacketSize() throws Exception {
+        Puback puback = new Puback(7, ReasonCode.QUOTA_EXCEEDED, DIAGNOSTICS);
+        int withoutReasonString = v5.size(new Puback(7, ReasonCode.QUOTA_EXCEEDED,
+                DIAGNOSTICS.without(Property.REASON_STRING)));
+
+        Puback fitted = (Puback) v5.fit(puback, withoutReasonString);
+
+        assertFalse(fitted.properties().contains(Property.REASON_STRING)); // [MQTT-3.4.2-2]
+        assertEquals(DIAGNOSTICS.userProperties(), fitted.properties().userProperties());
+        assertEquals(withoutReasonString, v5.encode(puback, withoutReasonString).remaining());
+    }
+
+    @Test
+    void dropsUserPropertiesToo_whenTheReasonStringIsNotEnough() throws Exception {
+        Disconnect disconnect = new Disconnect(ReasonCode.QUOTA_EXCEEDED, DIAGNOSTICS);
+
+        ByteBuffer bytes = v5.encode(disconnect, 3); // fixed header, length, reason code
+
+        assertEquals("e0 01 97", HexFormat.ofDelimiter(" ").formatHex(remaining(bytes))); // [MQTT-3.14.2-3, MQTT-3.14.2-4]
+    }
+
+    @Test
+    void refusesAPublishLargerThanTheMaximumInsteadOfSendingIt() {
+        Publish publish = new Publish("a/b", new byte[100], Qos.AT_LEAST_ONCE, false, false, 1, Properties.EMPTY);
+
+        MqttException e = assertThrows(MqttException.class, () -> v5.encode(publish, 50)); // [MQTT-3.2.2-15]
+
+        assertEquals(ReasonCode.PACKET_TOO_LARGE, e.reasonCode());
+        assertTrue(e.getMessage().contains("exceeds the peer's maximum packet size of 50"), e.getMessage());
+    }
+
+    @Test
+    void neverDropsTheUserPropertiesOfAPublish() {
+        Publish publish = new Publish("a/b", new byte[10], Qos.AT_MOST_ONCE, false, false, 0,
+                Properties.builder().userProperty("k", "v".repeat(40)).build());
+        assertThrows(MqttException.class, () -> v5.encode(publish, 30));
+    }
+
+    @Test
+    void leavesAFittingPacketAlone() throws Exception {
+        Puback puback = new Puback(7, ReasonCode.QUOTA_EXCEEDED, DIAGNOSTICS);
+        assertSame(puback, v5.fit(puback, v5.size(puback)));
+    }
+
+    @Test
+    void writesTheShortestFormsOfMqtt5Acknowledgements() {
+        assertEquals("40 02 00 07", hex(v5.encode(new Puback(7))));
+        assertEquals("40 03 00 07 10", hex(v5.encode(new Puback(7, ReasonCode.NO_MATCHING_SUBSCRIBERS, Properties.EMPTY))));
+        assertEquals("e0 00", hex(v5.encode(Disconnect.NORMAL)));
+        assertEquals("f0 00", hex(v5.encode(new Auth(ReasonCode.SUCCESS, Properties.EMPTY))));
+    }
+
+    @Test
+    void mqtt311PacketsCarryNoProperties() {
+        Publish publish = new Publish("a", new byte[0], Qos.AT_MOST_ONCE, false, false, 0,
+                Properties.builder().string(Property.CONTENT_TYPE, "text/plain").build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v3.encode(publish));
+        assertTrue(e.getMessage().contains("carry no properties"), e.getMessage());
+    }
+
+    @Test
+    void mqtt311HasNoAuthPacket() {
+        assertThrows(IllegalArgumentException.class, () -> v3.encode(new Auth(ReasonCode.SUCCESS, Properties.EMPTY)));
+    }
+
+    @Test
+    void refusesAReasonCodeThePacketMayNotCarry() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> v5.encode(new Pubrel(1, ReasonCode.QUOTA_EXCEEDED, Properties.EMPTY)));
+        assertTrue(e.getMessage().contains("QUOTA_EXCEEDED (0x97) is not a reason code"), e.getMessage());
+    }
+
+    @Test
+    void refusesAPropertyOfAnotherPacket() {
+        Properties sessionExpiry = Properties.builder().integer(Property.SESSION_EXPIRY_INTERVAL, 60).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> v5.encode(new Publish("a", new byte[0], Qos.AT_MOST_ONCE, false, false, 0, sessionExpiry)));
+        assertTrue(e.getMessage().contains("Session Expiry Interval is not allowed in PUBLISH"), e.getMessage());
+    }
+
+    @Test
+    void refusesAStringLongerThan65535Bytes() {
+        String topic = "é".repeat(32_768); // 65,536 bytes of UTF-8
+        assertThrows(IllegalArgumentException.class,
+                () -> v3.encode(new Publish(topic, new byte[0], Qos.AT_MOST_ONCE, false, false, 0, Properties.EMPTY)));
+    }
+
+    @Test
+    void refusesAnUnpairedSurrogate() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> v3.encode(new Unsubscribe(1, List.of("a\uD800"), Properties.EMPTY)));
+        assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage()); // [MQTT-1.5.4-1]
+    }
+
+    @Test
+    void writesFourByteUtf8ForSupplementaryCharacters() {
+        // The specification's example string "A𪛔" (1.5.3 in 3.1.1, 1.5.4 in 5.0).
+        assertEquals("30 07 00 05 41 f0 aa 9b 94", hex(v3.encode(
+                new Publish("A\uD869\uDED4", new byte[0], Qos.AT_MOST_ONCE, false, false, 0, Properties.EMPTY))));
+    }
+
+    @Test
+    void passwordIsNeverShownByConnectToString() {
+        Connect connect = new Connect(ProtocolVersion.V5, "c", true, 60, Properties.EMPTY, null, "user",
+                "s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertFalse(connect.toString().contains("s3cret"));
+    }
+
+    private static byte[] remaining(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private static String hex(ByteBuffer buffer) {
+        return HexFormat.ofDelimiter(" ").formatHex(remaining(buffer));
+    }
+}
