@@ -65,23 +65,15 @@ public final class EmbeddedHiveMq implements MqttBroker {
 
     /** Starts a fresh broker that the caller owns and must close. */
     public static EmbeddedHiveMq start() {
-        RuntimeException failure = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = FreePort.pick();
+        return FreshPortRetry.start(START_ATTEMPTS, port -> {
             Path home = TempFolder.create("tether-hivemq-");
             try {
                 return startOn(home, port);
             } catch (RuntimeException e) {
-                // Most often the port was taken between picking and binding: try another one.
                 TempFolder.deleteRecursively(home);
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                throw e;
             }
-        }
-        throw failure;
+        });
     }
 
     private static EmbeddedHiveMq startOn(Path home, int port) {

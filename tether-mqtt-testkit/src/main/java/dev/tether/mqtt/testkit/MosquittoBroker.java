@@ -74,20 +74,7 @@ public final class MosquittoBroker implements MqttBroker {
                 "mosquitto is not installed: the interop tests need the 'mosquitto' binary from "
                         + "Debian's package 'mosquitto' (apt-get install -y mosquitto), "
                         + "or set tether.mosquitto to its path"));
-        IllegalStateException failure = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            try {
-                return startOn(binary, FreePort.pick(), extraConfig);
-            } catch (IllegalStateException e) {
-                // Usually another process took the port between picking and binding it.
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        throw failure;
+        return FreshPortRetry.start(START_ATTEMPTS, port -> startOn(binary, port, extraConfig));
     }
 
     /** Where the {@code mosquitto} binary is: property {@code tether.mosquitto}, PATH, or the usual folders. */
