@@ -260,7 +260,7 @@ final class BodyDecoder {
     }
 
     private ReasonCode reasonCode(PacketType type) throws MalformedPacketException {
-        int value = in.readByte(type + " reason code");
+        int value = in.readByte("reason code");
         ReasonCode code = ReasonCodes.decode(version, type, value);
         if (code == null) {
             throw malformed(String.format("0x%02X is not a reason code %s may carry", value, type));

@@ -4,8 +4,11 @@ import static dev.tether.mqtt.internal.codec.MalformedPacketException.malformed;
 import static dev.tether.mqtt.internal.codec.MalformedPacketException.protocolError;
 
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.UserProperty;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Reads the data types of MQTT (1.5 of both specifications) from one packet's body, by absolute
@@ -33,9 +36,23 @@ final class PacketReader {
         return position < limit;
     }
 
+    /** Names of the property sections, made once: a description is built on failure only, never per packet. */
+    private static final Map<PacketType, String> SECTIONS = new EnumMap<>(PacketType.class);
+    private static final String WILL_SECTION = "will properties";
+
+    static {
+        for (PacketType type : PacketType.values()) {
+            SECTIONS.put(type, type + " properties");
+        }
+    }
+
     private void require(int bytes, String what) throws MalformedPacketException {
+        require(bytes, what, "");
+    }
+
+    private void require(int bytes, String what, String suffix) throws MalformedPacketException {
         if (limit - position < bytes) {
-            throw malformed(what + " is cut short: needs " + bytes + " bytes, " + (limit - position) + " left");
+            throw malformed(what + suffix + " is cut short: needs " + bytes + " bytes, " + (limit - position) + " left");
         }
     }
 
@@ -45,7 +62,11 @@ final class PacketReader {
     }
 
     int readTwoByteInteger(String what) throws MalformedPacketException {
-        require(2, what);
+        return readTwoByteInteger(what, "");
+    }
+
+    private int readTwoByteInteger(String what, String suffix) throws MalformedPacketException {
+        require(2, what, suffix);
         int value = (buffer.get(position) & 0xFF) << 8 | buffer.get(position + 1) & 0xFF;
         position += 2;
         return value;
@@ -68,23 +89,32 @@ final class PacketReader {
     }
 
     int readVariableByteInteger(String what) throws MalformedPacketException {
+        return readVariableByteInteger(what, "");
+    }
+
+    private int readVariableByteInteger(String what, String suffix) throws MalformedPacketException {
         int value = 0;
         for (int shift = 0; shift < 28; shift += 7) {
-            int digit = readByte(what);
+            require(1, what, suffix);
+            int digit = buffer.get(position++) & 0xFF;
             value |= (digit & 0x7F) << shift;
             if ((digit & 0x80) == 0) {
                 return value;
             }
         }
-        throw malformed(what + " is a variable byte integer longer than 4 bytes [MQTT-1.5.5-1]");
+        throw malformed(what + suffix + " is a variable byte integer longer than 4 bytes [MQTT-1.5.5-1]");
     }
 
     String readUtf8(String what) throws MalformedPacketException {
-        int length = readTwoByteInteger(what + " length");
-        require(length, what);
+        return readUtf8(what, "");
+    }
+
+    private String readUtf8(String what, String suffix) throws MalformedPacketException {
+        int length = readTwoByteInteger(what + suffix, " length");
+        require(length, what, suffix);
         String problem = Utf8.check(buffer, position, length);
         if (problem != null) {
-            throw malformed(what + " " + problem);
+            throw malformed(what + suffix + " " + problem);
         }
         String text;
         if (buffer.hasArray()) {
@@ -99,7 +129,7 @@ final class PacketReader {
     }
 
     byte[] readBinary(String what) throws MalformedPacketException {
-        int length = readTwoByteInteger(what + " length");
+        int length = readTwoByteInteger(what, " length");
         return readBytes(length, what);
     }
 
@@ -132,8 +162,8 @@ final class PacketReader {
      * malformed (2.2.2.2); a repeated property that may not repeat is a protocol error.
      */
     Properties readProperties(PacketType packet) throws MalformedPacketException {
-        String where = packet == null ? "will properties" : packet + " properties";
-        int length = readVariableByteInteger(where + " length");
+        String where = packet == null ? WILL_SECTION : SECTIONS.get(packet);
+        int length = readVariableByteInteger(where, " length");
         if (length == 0) {
             return Properties.EMPTY;
         }
@@ -172,7 +202,7 @@ final class PacketReader {
             case VARIABLE_BYTE_INTEGER -> checked(property, readVariableByteInteger(what));
             case UTF8_STRING -> readUtf8(what);
             case BINARY_DATA -> readBinary(what);
-            case UTF8_STRING_PAIR -> new dev.tether.mqtt.UserProperty(readUtf8(what + " name"), readUtf8(what + " value"));
+            case UTF8_STRING_PAIR -> new UserProperty(readUtf8(what, " name"), readUtf8(what, " value"));
         };
     }
 

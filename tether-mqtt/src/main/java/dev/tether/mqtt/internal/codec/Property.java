@@ -23,6 +23,7 @@ import static dev.tether.mqtt.internal.codec.PropertyType.VARIABLE_BYTE_INTEGER;
 
 import dev.tether.mqtt.ReasonCode;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,12 +73,14 @@ public enum Property {
     private final PropertyType type;
     private final boolean inWill;
     private final Set<PacketType> packets;
+    private final String displayName;
 
     Property(int id, PropertyType type, boolean inWill, PacketType... packets) {
         this.id = id;
         this.type = type;
         this.inWill = inWill;
         this.packets = packets.length == 0 ? EnumSet.noneOf(PacketType.class) : EnumSet.of(packets[0], packets);
+        this.displayName = displayName(name());
     }
 
     public int id() {
@@ -125,12 +128,16 @@ public enum Property {
 
     /** The name as the specification writes it, for messages, e.g. "Receive Maximum". */
     public String displayName() {
+        return displayName;
+    }
+
+    private static String displayName(String constant) {
         StringBuilder name = new StringBuilder();
-        for (String word : name().split("_")) {
+        for (String word : constant.split("_")) {
             if (!name.isEmpty()) {
                 name.append(' ');
             }
-            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
         }
         return name.toString();
     }
