@@ -74,7 +74,10 @@ final class PacketReader {
 
     long readFourByteInteger(String what) throws MalformedPacketException {
         require(4, what);
-        long value = buffer.getInt(position) & 0xFFFF_FFFFL;
+        // Byte by byte, as readTwoByteInteger does: the buffer may be the caller's, in either byte
+        // order, and ByteBuffer.getInt would read a little-endian one backwards.
+        long value = (buffer.get(position) & 0xFFL) << 24 | (buffer.get(position + 1) & 0xFF) << 16
+                | (buffer.get(position + 2) & 0xFF) << 8 | buffer.get(position + 3) & 0xFF;
         position += 4;
         return value;
     }
