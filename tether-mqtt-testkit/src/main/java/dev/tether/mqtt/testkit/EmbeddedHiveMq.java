@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * HiveMQ Community Edition running inside the test JVM, listening on a free loopback port,
  * with in-memory persistence and its configuration, data and extensions in a temporary folder.
+ * It queues up to {@link MqttBroker#MAX_QUEUED_MESSAGES} messages per client.
  *
  * <p>It starts in one to two seconds and stops in about four, so most tests share one instance
  * per JVM through {@link #shared()}; a test that needs a fresh broker calls {@link #start()} and
@@ -123,8 +124,13 @@ public final class EmbeddedHiveMq implements MqttBroker {
                     <persistence>
                         <mode>in-memory</mode>
                     </persistence>
+                    <mqtt>
+                        <queued-messages>
+                            <max-queue-size>%d</max-queue-size>
+                        </queued-messages>
+                    </mqtt>
                 </hivemq>
-                """.formatted(port, InetAddress.getLoopbackAddress().getHostAddress());
+                """.formatted(port, InetAddress.getLoopbackAddress().getHostAddress(), MqttBroker.MAX_QUEUED_MESSAGES);
     }
 
     /** HiveMQ logs at INFO by default; tests want its warnings only. */

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * A Mosquitto process started from a generated configuration on a free loopback port, its log
- * captured in memory, stopped by its PID.
+ * captured in memory, stopped by its PID. It queues up to {@link MqttBroker#MAX_QUEUED_MESSAGES}
+ * messages per client.
  *
  * <p>The {@code mosquitto} binary comes from Debian's package of that name. When it is missing,
  * {@link #start()} fails with a message saying what to install: a test that needs Mosquitto never
@@ -105,8 +106,9 @@ public final class MosquittoBroker implements MqttBroker {
                     log_dest stderr
                     log_type all
                     log_timestamp true
+                    max_queued_messages %d
                     %s
-                    """.formatted(port, host, extraConfig));
+                    """.formatted(port, host, MqttBroker.MAX_QUEUED_MESSAGES, extraConfig));
         } catch (IOException e) {
             TempFolder.deleteRecursively(home);
             throw new UncheckedIOException("cannot write " + config, e);

@@ -11,6 +11,14 @@ package dev.tether.mqtt.testkit;
  */
 public interface MqttBroker extends AutoCloseable {
 
+    /**
+     * How many messages the brokers of this package queue for one client, far above their
+     * defaults of 1000: past its limit a broker drops messages for a client that publishes faster
+     * than it consumes, and tests that count every message would see the broker's policy, not the
+     * client's behaviour.
+     */
+    int MAX_QUEUED_MESSAGES = 1_000_000;
+
     /** The broker's name and version as shown in test output, e.g. {@code "mosquitto"}. */
     String name();
 

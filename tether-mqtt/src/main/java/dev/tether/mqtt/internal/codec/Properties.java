@@ -48,6 +48,13 @@ public final class Properties {
         return new Builder();
     }
 
+    /** {@return a builder that starts with these properties, to add more} */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.entries.addAll(entries);
+        return builder;
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }

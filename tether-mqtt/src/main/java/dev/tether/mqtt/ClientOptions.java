@@ -1,0 +1,23 @@
+package dev.tether.mqtt;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The options of a connected client that the session needs, and its closing flag.
+ *
+ * @param protocol the protocol version
+ * @param keepAlive the keep alive the client asked for
+ * @param operationTimeout how long a call waits for a publish slot or a broker's reply
+ * @param closeTimeout how long close() waits for publishes in flight
+ * @param maxQueuedIncoming how many messages each stream buffers before the client stops reading
+ * @param topicAliasMaximum the highest topic alias the broker may use towards the client
+ * @param closing set once close() starts
+ */
+record ClientOptions(ProtocolVersion protocol, Duration keepAlive, Duration operationTimeout, Duration closeTimeout,
+                     int maxQueuedIncoming, int topicAliasMaximum, AtomicBoolean closing) {
+
+    boolean isClosing() {
+        return closing.get();
+    }
+}

@@ -1,0 +1,380 @@
+package dev.tether.mqtt;
+
+import dev.tether.mqtt.internal.session.MessageStream;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An MQTT client with one connection, opened by {@link #connect(String)} or {@link #newBuilder()}
+ * and closed by {@link #close()}, typically with try-with-resources. There is no other way to
+ * connect and no way to reconnect a closed client: a closed client stays closed.
+ *
+ * <p>One client is thread-safe and meant to be shared: pass it to every function, request handler
+ * or bean that publishes or subscribes; thousands of (virtual) threads may use it at once. Every
+ * call that waits has a plain blocking form and an {@code ...Async} twin, and every wait is
+ * bounded by the builder's timeouts.
+ *
+ * <pre>{@code
+ * static void publishHumidity(MqttClient client) throws Exception { client.publish("humidity/outside", 0.38); }
+ * static void publishTemperature(MqttClient client) throws Exception { client.publish("temperature/outside", 28.3); }
+ *
+ * try (MqttClient client = MqttClient.connect("localhost")) {
+ *     publishHumidity(client);
+ *     publishTemperature(client);
+ * }
+ * }</pre>
+ */
+public final class MqttClient implements AutoCloseable {
+
+    private final ClientSession session;
+    private final ClientOptions options;
+
+    MqttClient(ClientSession session, ClientOptions options) {
+        this.session = session;
+        this.options = options;
+    }
+
+    /**
+     * Connects to a broker with MQTT 5 and the default options.
+     *
+     * @param hostAndPort {@code host} (port 1883) or {@code host:port}; IPv6 addresses in brackets
+     * @return the connected client
+     * @throws MqttConnectException if the broker refused the connection
+     * @throws MqttException if the broker cannot be reached
+     */
+    public static MqttClient connect(String hostAndPort) throws MqttException {
+        MqttClientBuilder builder = newBuilder();
+        String host = hostAndPort;
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon > 0 && hostAndPort.indexOf(':') == colon || hostAndPort.startsWith("[") && colon > hostAndPort.indexOf(']')) {
+            host = hostAndPort.substring(0, colon);
+            String port = hostAndPort.substring(colon + 1);
+            try {
+                builder.port(Integer.parseInt(port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("port must be a number, was '" + port + "' in '" + hostAndPort + "'", e);
+            }
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return builder.host(host).connect();
+    }
+
+    /** {@return a builder for a client with options other than the defaults} */
+    public static MqttClientBuilder newBuilder() {
+        return new MqttClientBuilder();
+    }
+
+    /** {@return what the broker said when it accepted the connection, and the limits it set} */
+    public ConnectResult connectResult() {
+        return session.connected();
+    }
+
+    // --- publish ---
+
+    /**
+     * Publishes a message and waits until its flow is complete: written for QoS 0, PUBACK for
+     * QoS 1, PUBCOMP for QoS 2.
+     *
+     * @param message the message
+     * @return the broker's acknowledgement
+     * @throws MqttException if the broker refused it (error reason code), the client could not
+     *     send it (too large, QoS or retain not supported), or no acknowledgement came in time
+     * @throws IllegalStateException if the client is closed
+     */
+    public PublishResult publish(MqttMessage message) throws MqttException {
+        return await(publishAsync(message), "publish to " + message.topic());
+    }
+
+    /**
+     * Publishes bytes with QoS 0.
+     *
+     * @param topic the topic name
+     * @param payload the payload
+     * @return the result
+     * @throws MqttException if the message could not be sent
+     */
+    public PublishResult publish(String topic, byte[] payload) throws MqttException {
+        return publish(topic, payload, Qos.AT_MOST_ONCE, false);
+    }
+
+    /**
+     * Publishes bytes.
+     *
+     * @param topic the topic name
+     * @param payload the payload
+     * @param qos the quality of service
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, byte[] payload, Qos qos) throws MqttException {
+        return publish(topic, payload, qos, false);
+    }
+
+    /**
+     * Publishes bytes.
+     *
+     * @param topic the topic name
+     * @param payload the payload
+     * @param qos the quality of service
+     * @param retain whether the broker keeps it for future subscribers
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, byte[] payload, Qos qos, boolean retain) throws MqttException {
+        return publish(MqttMessage.newBuilder(topic).payload(payload).qos(qos).retain(retain).build());
+    }
+
+    /**
+     * Publishes text as UTF-8 with QoS 0.
+     *
+     * @param topic the topic name
+     * @param payload the text
+     * @return the result
+     * @throws MqttException if the message could not be sent
+     */
+    public PublishResult publish(String topic, String payload) throws MqttException {
+        return publish(topic, payload, Qos.AT_MOST_ONCE, false);
+    }
+
+    /**
+     * Publishes text as UTF-8.
+     *
+     * @param topic the topic name
+     * @param payload the text
+     * @param qos the quality of service
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, String payload, Qos qos) throws MqttException {
+        return publish(topic, payload, qos, false);
+    }
+
+    /**
+     * Publishes text as UTF-8.
+     *
+     * @param topic the topic name
+     * @param payload the text
+     * @param qos the quality of service
+     * @param retain whether the broker keeps it for future subscribers
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, String payload, Qos qos, boolean retain) throws MqttException {
+        return publish(MqttMessage.newBuilder(topic).payload(payload).qos(qos).retain(retain).build());
+    }
+
+    /**
+     * Publishes a number as its decimal text with QoS 0: {@code 0.38} is sent as {@code "0.38"}.
+     *
+     * @param topic the topic name
+     * @param payload the number
+     * @return the result
+     * @throws MqttException if the message could not be sent
+     */
+    public PublishResult publish(String topic, Number payload) throws MqttException {
+        return publish(topic, payload, Qos.AT_MOST_ONCE, false);
+    }
+
+    /**
+     * Publishes a number as its decimal text.
+     *
+     * @param topic the topic name
+     * @param payload the number
+     * @param qos the quality of service
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, Number payload, Qos qos) throws MqttException {
+        return publish(topic, payload, qos, false);
+    }
+
+    /**
+     * Publishes a number as its decimal text.
+     *
+     * @param topic the topic name
+     * @param payload the number
+     * @param qos the quality of service
+     * @param retain whether the broker keeps it for future subscribers
+     * @return the result
+     * @throws MqttException if the message could not be delivered to the broker
+     */
+    public PublishResult publish(String topic, Number payload, Qos qos, boolean retain) throws MqttException {
+        return publish(topic, String.valueOf(payload), qos, retain);
+    }
+
+    /**
+     * Publishes without waiting: the future completes when the flow does (see {@link #publish(MqttMessage)})
+     * or fails with the {@link MqttException}. It may wait, bounded by the operation timeout, for a
+     * slot under the broker's receive maximum before it returns.
+     *
+     * @param message the message
+     * @return the future result
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<PublishResult> publishAsync(MqttMessage message) {
+        return session.publish(message);
+    }
+
+    /**
+     * Publishes bytes without waiting.
+     *
+     * @param topic the topic name
+     * @param payload the payload
+     * @param qos the quality of service
+     * @return the future result
+     */
+    public CompletableFuture<PublishResult> publishAsync(String topic, byte[] payload, Qos qos) {
+        return publishAsync(MqttMessage.newBuilder(topic).payload(payload).qos(qos).build());
+    }
+
+    /**
+     * Publishes text without waiting.
+     *
+     * @param topic the topic name
+     * @param payload the text, sent as UTF-8
+     * @param qos the quality of service
+     * @return the future result
+     */
+    public CompletableFuture<PublishResult> publishAsync(String topic, String payload, Qos qos) {
+        return publishAsync(MqttMessage.newBuilder(topic).payload(payload).qos(qos).build());
+    }
+
+    // --- subscribe ---
+
+    /**
+     * Subscribes to one filter with QoS 0.
+     *
+     * @param filter the topic filter
+     * @return the subscription; close it to unsubscribe
+     * @throws MqttException if the broker refused it
+     */
+    public Subscription subscribe(String filter) throws MqttException {
+        return subscribe(filter, Qos.AT_MOST_ONCE);
+    }
+
+    /**
+     * Subscribes to one filter.
+     *
+     * @param filter the topic filter
+     * @param qos the maximum QoS to receive with
+     * @return the subscription; close it to unsubscribe
+     * @throws MqttException if the broker refused it or does not support it
+     */
+    public Subscription subscribe(String filter, Qos qos) throws MqttException {
+        return subscribe(SubscribeRequest.of(filter, qos));
+    }
+
+    /**
+     * Subscribes to one or more filters with their options, as one SUBSCRIBE.
+     *
+     * @param request the filters and options
+     * @return the subscription; close it to unsubscribe
+     * @throws MqttException if the broker refused any filter or does not support it
+     */
+    public Subscription subscribe(SubscribeRequest request) throws MqttException {
+        return await(subscribeAsync(request), "subscribe to " + request.filters());
+    }
+
+    /**
+     * Subscribes without waiting for the SUBACK; messages are buffered from the moment the
+     * SUBSCRIBE is sent.
+     *
+     * @param request the filters and options
+     * @return the future subscription
+     */
+    public CompletableFuture<Subscription> subscribeAsync(SubscribeRequest request) {
+        return session.subscribe(request);
+    }
+
+    /**
+     * Unsubscribes filters directly, whichever subscription asked for them.
+     *
+     * @param filters the topic filters
+     * @throws MqttException if the broker refused
+     */
+    public void unsubscribe(String... filters) throws MqttException {
+        for (String filter : filters) {
+            TopicFilter.of(filter);
+        }
+        await(session.unsubscribeFilters(List.of(filters)), "unsubscribe from " + List.of(filters));
+    }
+
+    /**
+     * Every incoming message, once, in arrival order, like aiomqtt's {@code client.messages}:
+     * iterate it from any thread; iteration ends when the client closes. Messages are kept for it
+     * from the first call on; it holds at most {@code maxQueuedIncoming} of them, after which the
+     * client stops reading from the broker until they are taken. A message that also matches a
+     * {@link Subscription} goes to both streams, once each, and is acknowledged as soon as
+     * either has given it out.
+     *
+     * @return the stream of all incoming messages, the same every call
+     */
+    public Iterable<MqttMessage> messages() {
+        MessageStream<MqttMessage> stream = session.allMessages();
+        return new Iterable<>() {
+            @Override
+            public Iterator<MqttMessage> iterator() {
+                return new Subscription.StreamIterator(stream);
+            }
+        };
+    }
+
+    // --- close ---
+
+    /**
+     * Waits (bounded by the close timeout) for QoS 1/2 publishes in flight, sends DISCONNECT, ends
+     * every iterator and subscription, and frees the socket and threads. Idempotent and safe from
+     * any thread; afterwards every call throws {@code IllegalStateException("client is closed")}.
+     */
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    /**
+     * Like {@link #close()}, but asks an MQTT 5 broker to publish the will anyway (DISCONNECT with
+     * reason code 0x04). With MQTT 3.1.1 the will is not sent, as in a normal close.
+     */
+    public void closeWithWill() {
+        close(options.protocol() == ProtocolVersion.V5);
+    }
+
+    private void close(boolean withWill) {
+        if (options.closing().compareAndSet(false, true)) {
+            session.close(options.closeTimeout(), withWill);
+        }
+    }
+
+    /** {@return whether the client's reader and keep-alive threads have ended; true after close} */
+    boolean threadsEnded() {
+        return session.threadsEnded();
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) throws MqttException {
+        try {
+            return future.get(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MqttException mqtt) {
+                throw mqtt;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + ": no answer from the broker within "
+                    + options.operationTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + " interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+package dev.tether.mqtt;
+
+import dev.tether.mqtt.internal.codec.Connect;
+import dev.tether.mqtt.internal.codec.Properties;
+import dev.tether.mqtt.internal.codec.Property;
+import dev.tether.mqtt.internal.codec.Will;
+import dev.tether.mqtt.internal.connection.MqttConnection;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Configures and opens an {@link MqttClient}: {@link #connect()} returns a connected client or
+ * throws. Every setter checks its argument at once and names the rule it breaks.
+ *
+ * <pre>{@code
+ * try (MqttClient client = MqttClient.newBuilder()
+ *         .host("broker.example").port(1883)
+ *         .identifier("sensor-1")
+ *         .protocol(ProtocolVersion.V3_1_1)
+ *         .credentials("user", password)
+ *         .keepAlive(Duration.ofSeconds(30))
+ *         .will(MqttMessage.newBuilder("status/sensor-1").payload("offline").retain(true).build())
+ *         .connect()) {
+ *     client.publish("status/sensor-1", "online");
+ * }
+ * }</pre>
+ */
+public final class MqttClientBuilder {
+
+    private String host = "localhost";
+    private int port = 1883;
+    private String identifier = "";
+    private ProtocolVersion protocol = ProtocolVersion.V5;
+    private String username;
+    private byte[] password;
+    private Duration keepAlive = Duration.ofSeconds(60);
+    private MqttMessage will;
+    private Duration willDelay = Duration.ZERO;
+    private boolean cleanStart = true;
+    private Duration sessionExpiry = Duration.ZERO;
+    private int receiveMaximum = 65_535;
+    private int maximumPacketSize = 16 * 1024 * 1024;
+    private int topicAliasMaximum = 16;
+    private boolean requestResponseInformation;
+    private final List<UserProperty> userProperties = new ArrayList<>();
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration operationTimeout = Duration.ofSeconds(30);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private int maxQueuedIncoming = 1000;
+
+    MqttClientBuilder() {
+    }
+
+    /**
+     * The broker's host name or address; default {@code localhost}.
+     *
+     * @param host the host
+     * @return this builder
+     */
+    public MqttClientBuilder host(String host) {
+        if (Objects.requireNonNull(host, "host").isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        this.host = host;
+        return this;
+    }
+
+    /**
+     * The broker's TCP port; default 1883.
+     *
+     * @param port 1 to 65535
+     * @return this builder
+     */
+    public MqttClientBuilder port(int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
+        }
+        this.port = port;
+        return this;
+    }
+
+    /**
+     * The client identifier. Empty (the default) lets an MQTT 5 broker assign one; for MQTT 3.1.1
+     * the client generates one.
+     *
+     * @param identifier the identifier, at most 65535 bytes of UTF-8
+     * @return this builder
+     */
+    public MqttClientBuilder identifier(String identifier) {
+        this.identifier = Objects.requireNonNull(identifier, "identifier");
+        return this;
+    }
+
+    /**
+     * The protocol version; default {@link ProtocolVersion#V5}.
+     *
+     * @param protocol the version
+     * @return this builder
+     */
+    public MqttClientBuilder protocol(ProtocolVersion protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        return this;
+    }
+
+    /**
+     * User name and password. The password is copied and never shown in {@code toString} or logs.
+     *
+     * @param username the user name
+     * @param password the password bytes
+     * @return this builder
+     */
+    public MqttClientBuilder credentials(String username, byte[] password) {
+        this.username = Objects.requireNonNull(username, "username");
+        this.password = password == null ? null : password.clone();
+        return this;
+    }
+
+    /**
+     * User name and password, the password sent as UTF-8.
+     *
+     * @param username the user name
+     * @param password the password characters; the caller may clear the array afterwards
+     * @return this builder
+     */
+    public MqttClientBuilder credentials(String username, char[] password) {
+        byte[] bytes = null;
+        if (password != null) {
+            var encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+            bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+        }
+        credentials(username, bytes);
+        if (bytes != null) {
+            Arrays.fill(bytes, (byte) 0);
+        }
+        return this;
+    }
+
+    /**
+     * The keep alive: a PINGREQ goes out when the client sent nothing for this long, and a broker
+     * silent for 1.5 times this long is declared gone. Zero turns keep-alive off. Default 60 s.
+     *
+     * @param keepAlive 0 to 65535 seconds
+     * @return this builder
+     */
+    public MqttClientBuilder keepAlive(Duration keepAlive) {
+        this.keepAlive = seconds(keepAlive, 0, 65_535, "keep alive");
+        return this;
+    }
+
+    /**
+     * The will: the message the broker publishes when the connection ends without a normal DISCONNECT.
+     *
+     * @param will the message; its MQTT 5 properties travel as will properties
+     * @return this builder
+     */
+    public MqttClientBuilder will(MqttMessage will) {
+        this.will = Objects.requireNonNull(will, "will");
+        return this;
+    }
+
+    /**
+     * MQTT 5: how long the broker waits before publishing the will.
+     *
+     * @param delay 0 to 4294967295 seconds
+     * @return this builder
+     */
+    public MqttClientBuilder willDelay(Duration delay) {
+        this.willDelay = seconds(delay, 0, 0xFFFF_FFFFL, "will delay");
+        return this;
+    }
+
+    /**
+     * Whether the broker discards any existing session (clean session in 3.1.1); default true.
+     *
+     * @param cleanStart true to start a new session
+     * @return this builder
+     */
+    public MqttClientBuilder cleanStart(boolean cleanStart) {
+        this.cleanStart = cleanStart;
+        return this;
+    }
+
+    /**
+     * MQTT 5: how long the broker keeps the session after the connection ends; default 0.
+     *
+     * @param expiry 0 to 4294967295 seconds (the maximum means never)
+     * @return this builder
+     */
+    public MqttClientBuilder sessionExpiry(Duration expiry) {
+        this.sessionExpiry = seconds(expiry, 0, 0xFFFF_FFFFL, "session expiry");
+        return this;
+    }
+
+    /**
+     * MQTT 5: how many QoS 1/2 messages the broker may send before they are acknowledged; default 65535.
+     *
+     * @param receiveMaximum 1 to 65535
+     * @return this builder
+     */
+    public MqttClientBuilder receiveMaximum(int receiveMaximum) {
+        this.receiveMaximum = range(receiveMaximum, 1, 65_535, "receive maximum");
+        return this;
+    }
+
+    /**
+     * The largest packet the client accepts; larger ones close the connection with PACKET_TOO_LARGE.
+     * Announced to MQTT 5 brokers. Default 16 MiB.
+     *
+     * @param bytes 64 to 268435460
+     * @return this builder
+     */
+    public MqttClientBuilder maximumPacketSize(int bytes) {
+        this.maximumPacketSize = range(bytes, 64, 268_435_460, "maximum packet size");
+        return this;
+    }
+
+    /**
+     * MQTT 5: the highest topic alias the broker may use towards the client; default 16, 0 for none.
+     *
+     * @param maximum 0 to 65535
+     * @return this builder
+     */
+    public MqttClientBuilder topicAliasMaximum(int maximum) {
+        this.topicAliasMaximum = range(maximum, 0, 65_535, "topic alias maximum");
+        return this;
+    }
+
+    /**
+     * MQTT 5: asks the broker for response information in CONNACK.
+     *
+     * @param request true to ask
+     * @return this builder
+     */
+    public MqttClientBuilder requestResponseInformation(boolean request) {
+        this.requestResponseInformation = request;
+        return this;
+    }
+
+    /**
+     * MQTT 5: a user property of the CONNECT.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this builder
+     */
+    public MqttClientBuilder userProperty(String name, String value) {
+        userProperties.add(new UserProperty(name, value));
+        return this;
+    }
+
+    /**
+     * How long {@link #connect()} waits for the TCP connection and the CONNACK; default 10 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public MqttClientBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = positive(timeout, "connect timeout");
+        return this;
+    }
+
+    /**
+     * How long a blocking call waits for a publish slot or the broker's reply; default 30 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public MqttClientBuilder operationTimeout(Duration timeout) {
+        this.operationTimeout = positive(timeout, "operation timeout");
+        return this;
+    }
+
+    /**
+     * How long {@link MqttClient#close()} waits for QoS 1/2 publishes in flight; default 5 s.
+     *
+     * @param timeout zero or a positive duration
+     * @return this builder
+     */
+    public MqttClientBuilder closeTimeout(Duration timeout) {
+        if (Objects.requireNonNull(timeout, "close timeout").isNegative()) {
+            throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
+        }
+        this.closeTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How many messages each stream (a subscription, or {@link MqttClient#messages()}) buffers.
+     * When one is full the client stops reading from the broker until a consumer takes a message:
+     * TCP backpressure, nothing dropped. Default 1000.
+     *
+     * @param messages at least 1
+     * @return this builder
+     */
+    public MqttClientBuilder maxQueuedIncoming(int messages) {
+        this.maxQueuedIncoming = range(messages, 1, Integer.MAX_VALUE, "max queued incoming");
+        return this;
+    }
+
+    /**
+     * Connects and returns the client once the broker accepted the connection.
+     *
+     * @return the connected client
+     * @throws MqttConnectException if the broker refused the connection
+     * @throws MqttException if the broker cannot be reached or does not answer in time
+     */
+    public MqttClient connect() throws MqttException {
+        String clientId = identifier.isEmpty() && protocol == ProtocolVersion.V3_1_1
+                ? "tether-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) : identifier;
+        Connect connect = new Connect(protocol, clientId, cleanStart, (int) keepAlive.toSeconds(), connectProperties(),
+                willPacket(), username, password);
+        ClientOptions options = new ClientOptions(protocol, keepAlive, operationTimeout, closeTimeout,
+                maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, new AtomicBoolean());
+        MqttConnection.Opened opened = MqttConnection.open(host, port, connect, maximumPacketSize, connectTimeout);
+        ClientSession session = new ClientSession(opened.connection(), opened.connack(), options, clientId);
+        opened.connection().start(session, session.connected().keepAlive());
+        return new MqttClient(session, options);
+    }
+
+    private Properties connectProperties() {
+        if (protocol != ProtocolVersion.V5) {
+            if (!userProperties.isEmpty() || !sessionExpiry.isZero()) {
+                throw new IllegalArgumentException("user properties and session expiry need MQTT 5");
+            }
+            return Properties.EMPTY;
+        }
+        Properties.Builder properties = Properties.builder();
+        if (!sessionExpiry.isZero()) {
+            properties.integer(Property.SESSION_EXPIRY_INTERVAL, sessionExpiry.toSeconds());
+        }
+        if (receiveMaximum != 65_535) {
+            properties.integer(Property.RECEIVE_MAXIMUM, receiveMaximum);
+        }
+        properties.integer(Property.MAXIMUM_PACKET_SIZE, maximumPacketSize);
+        if (topicAliasMaximum != 0) {
+            properties.integer(Property.TOPIC_ALIAS_MAXIMUM, topicAliasMaximum);
+        }
+        if (requestResponseInformation) {
+            properties.integer(Property.REQUEST_RESPONSE_INFORMATION, 1);
+        }
+        userProperties.forEach(properties::userProperty);
+        return properties.build();
+    }
+
+    private Will willPacket() {
+        if (will == null) {
+            return null;
+        }
+        boolean v5 = protocol == ProtocolVersion.V5;
+        Properties properties = v5 ? Messages.toPublish(will, will.qos() == Qos.AT_MOST_ONCE ? 0 : 1, true).properties()
+                : Properties.EMPTY;
+        if (v5 && !willDelay.isZero()) {
+            properties = properties.toBuilder().integer(Property.WILL_DELAY_INTERVAL, willDelay.toSeconds()).build();
+        }
+        return new Will(will.topic().name(), will.payload(), will.qos(), will.isRetain(), properties);
+    }
+
+    private static Duration seconds(Duration value, long minimum, long maximum, String what) {
+        long seconds = Objects.requireNonNull(value, what).toSeconds();
+        if (value.isNegative() || seconds < minimum || seconds > maximum) {
+            throw new IllegalArgumentException(what + " must be " + minimum + " to " + maximum + " seconds, was " + value);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static int range(int value, int minimum, int maximum, String what) {
+        if (value < minimum || value > maximum) {
+            throw new IllegalArgumentException(what + " must be " + minimum + " to " + maximum + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(Duration value, String what) {
+        if (Objects.requireNonNull(value, what).isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /** {@return the broker address and options, never the password} */
+    @Override
+    public String toString() {
+        return "MqttClientBuilder[" + host + ":" + port + ", identifier=" + identifier + ", protocol=" + protocol
+                + ", username=" + username + ", password=" + (password == null ? "absent" : "****") + "]";
+    }
+}

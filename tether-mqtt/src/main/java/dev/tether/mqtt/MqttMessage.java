@@ -1,0 +1,380 @@
+package dev.tether.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An application message: a topic, a payload, a QoS, the retain flag and the MQTT 5 properties
+ * that travel with it. Immutable; the payload is copied in and out.
+ *
+ * <pre>{@code
+ * MqttMessage message = MqttMessage.newBuilder("sensors/1/temperature")
+ *         .payload("21.5")
+ *         .qos(Qos.AT_LEAST_ONCE)
+ *         .contentType("text/plain")
+ *         .userProperty("unit", "celsius")
+ *         .build();
+ * client.publish(message);
+ *
+ * for (MqttMessage received : subscription) {
+ *     if (received.topic().matches("sensors/+/temperature")) {
+ *         System.out.println(received.payloadAsString());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class MqttMessage {
+
+    private final Topic topic;
+    private final byte[] payload;
+    private final Qos qos;
+    private final boolean retain;
+    private final Boolean payloadIsUtf8;
+    private final Duration messageExpiry;
+    private final String contentType;
+    private final Topic responseTopic;
+    private final byte[] correlationData;
+    private final List<UserProperty> userProperties;
+    private final List<Integer> subscriptionIdentifiers;
+
+    private MqttMessage(Builder builder) {
+        this.topic = builder.topic;
+        this.payload = builder.payload;
+        this.qos = builder.qos;
+        this.retain = builder.retain;
+        this.payloadIsUtf8 = builder.payloadIsUtf8;
+        this.messageExpiry = builder.messageExpiry;
+        this.contentType = builder.contentType;
+        this.responseTopic = builder.responseTopic;
+        this.correlationData = builder.correlationData;
+        this.userProperties = List.copyOf(builder.userProperties);
+        this.subscriptionIdentifiers = List.copyOf(builder.subscriptionIdentifiers);
+    }
+
+    /**
+     * A QoS 0, not retained message without properties.
+     *
+     * @param topic the topic name
+     * @param payload the payload, copied
+     * @return the message
+     * @throws IllegalArgumentException if the topic is not a valid topic name
+     */
+    public static MqttMessage of(String topic, byte[] payload) {
+        return newBuilder(topic).payload(payload).build();
+    }
+
+    /**
+     * A QoS 0, not retained message with a UTF-8 text payload.
+     *
+     * @param topic the topic name
+     * @param payload the payload text, sent as UTF-8
+     * @return the message
+     * @throws IllegalArgumentException if the topic is not a valid topic name
+     */
+    public static MqttMessage of(String topic, String payload) {
+        return newBuilder(topic).payload(payload).build();
+    }
+
+    /**
+     * Starts a message to the given topic: empty payload, QoS 0, not retained.
+     *
+     * @param topic the topic name
+     * @return a builder
+     * @throws IllegalArgumentException if the topic is not a valid topic name
+     */
+    public static Builder newBuilder(String topic) {
+        return new Builder(Topic.of(topic));
+    }
+
+    /** {@return a builder holding everything this message holds, to derive another message} */
+    public Builder toBuilder() {
+        Builder builder = new Builder(topic);
+        builder.payload = payload;
+        builder.qos = qos;
+        builder.retain = retain;
+        builder.payloadIsUtf8 = payloadIsUtf8;
+        builder.messageExpiry = messageExpiry;
+        builder.contentType = contentType;
+        builder.responseTopic = responseTopic;
+        builder.correlationData = correlationData;
+        builder.userProperties.addAll(userProperties);
+        builder.subscriptionIdentifiers.addAll(subscriptionIdentifiers);
+        return builder;
+    }
+
+    /** {@return the topic the message was published to} */
+    public Topic topic() {
+        return topic;
+    }
+
+    /** {@return a copy of the payload} */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** {@return the payload decoded as UTF-8 (malformed bytes become U+FFFD)} */
+    public String payloadAsString() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** {@return the payload's length in bytes} */
+    public int payloadSize() {
+        return payload.length;
+    }
+
+    /** {@return the quality of service it was sent or received with} */
+    public Qos qos() {
+        return qos;
+    }
+
+    /** {@return whether the message is (to be) retained by the broker} */
+    public boolean isRetain() {
+        return retain;
+    }
+
+    /** {@return MQTT 5 payload format indicator: true for UTF-8 text, false for bytes, null when absent} */
+    public Boolean payloadIsUtf8() {
+        return payloadIsUtf8;
+    }
+
+    /** {@return MQTT 5 message expiry interval, or null when the message does not expire} */
+    public Duration messageExpiry() {
+        return messageExpiry;
+    }
+
+    /** {@return MQTT 5 content type, or null} */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** {@return MQTT 5 response topic of a request, or null} */
+    public Topic responseTopic() {
+        return responseTopic;
+    }
+
+    /** {@return a copy of the MQTT 5 correlation data, or null} */
+    public byte[] correlationData() {
+        return correlationData == null ? null : correlationData.clone();
+    }
+
+    /** {@return the MQTT 5 user properties, in order, repeats kept} */
+    public List<UserProperty> userProperties() {
+        return userProperties;
+    }
+
+    /** {@return the MQTT 5 subscription identifiers of the subscriptions this incoming message matched} */
+    public List<Integer> subscriptionIdentifiers() {
+        return subscriptionIdentifiers;
+    }
+
+    byte[] payloadWithoutCopy() {
+        return payload;
+    }
+
+    byte[] correlationDataWithoutCopy() {
+        return correlationData;
+    }
+
+    /**
+     * Messages are equal when every part is, the payload compared byte by byte.
+     *
+     * @param other the object to compare with
+     * @return true if {@code other} is an equal message
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MqttMessage that && topic.equals(that.topic) && Arrays.equals(payload, that.payload)
+                && qos == that.qos && retain == that.retain && Objects.equals(payloadIsUtf8, that.payloadIsUtf8)
+                && Objects.equals(messageExpiry, that.messageExpiry) && Objects.equals(contentType, that.contentType)
+                && Objects.equals(responseTopic, that.responseTopic)
+                && Arrays.equals(correlationData, that.correlationData)
+                && userProperties.equals(that.userProperties)
+                && subscriptionIdentifiers.equals(that.subscriptionIdentifiers);
+    }
+
+    /** {@return a hash code consistent with {@link #equals}} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(topic, Arrays.hashCode(payload), qos, retain, contentType, userProperties);
+    }
+
+    /** {@return the topic, QoS, retain flag and payload size; never the payload itself} */
+    @Override
+    public String toString() {
+        return "MqttMessage[topic=" + topic + ", qos=" + qos.code() + ", retain=" + retain + ", payload="
+                + payload.length + " bytes]";
+    }
+
+    /**
+     * Builds an {@link MqttMessage}; every setter checks its argument at once.
+     *
+     * <pre>{@code
+     * MqttMessage m = MqttMessage.newBuilder("a/b").payload("x").qos(Qos.EXACTLY_ONCE).retain(true).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private Topic topic;
+        private byte[] payload = new byte[0];
+        private Qos qos = Qos.AT_MOST_ONCE;
+        private boolean retain;
+        private Boolean payloadIsUtf8;
+        private Duration messageExpiry;
+        private String contentType;
+        private Topic responseTopic;
+        private byte[] correlationData;
+        private final List<UserProperty> userProperties = new ArrayList<>();
+        private final List<Integer> subscriptionIdentifiers = new ArrayList<>();
+
+        private Builder(Topic topic) {
+            this.topic = topic;
+        }
+
+        /**
+         * Sets the topic.
+         *
+         * @param topic the topic name
+         * @return this builder
+         * @throws IllegalArgumentException if the topic is not a valid topic name
+         */
+        public Builder topic(String topic) {
+            this.topic = Topic.of(topic);
+            return this;
+        }
+
+        /**
+         * Sets the payload.
+         *
+         * @param payload the bytes, copied
+         * @return this builder
+         */
+        public Builder payload(byte[] payload) {
+            this.payload = Objects.requireNonNull(payload, "payload").clone();
+            return this;
+        }
+
+        /**
+         * Sets a text payload, sent as UTF-8.
+         *
+         * @param payload the text
+         * @return this builder
+         */
+        public Builder payload(String payload) {
+            this.payload = Objects.requireNonNull(payload, "payload").getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * Sets the quality of service.
+         *
+         * @param qos the QoS
+         * @return this builder
+         */
+        public Builder qos(Qos qos) {
+            this.qos = Objects.requireNonNull(qos, "qos");
+            return this;
+        }
+
+        /**
+         * Sets whether the broker keeps the message for future subscribers.
+         *
+         * @param retain true to retain
+         * @return this builder
+         */
+        public Builder retain(boolean retain) {
+            this.retain = retain;
+            return this;
+        }
+
+        /**
+         * MQTT 5: says whether the payload is UTF-8 text.
+         *
+         * @param utf8 true for UTF-8 text, false for unspecified bytes
+         * @return this builder
+         */
+        public Builder payloadIsUtf8(boolean utf8) {
+            this.payloadIsUtf8 = utf8;
+            return this;
+        }
+
+        /**
+         * MQTT 5: the broker drops the message if it cannot deliver it within this time.
+         *
+         * @param expiry 1 second to about 136 years, whole seconds
+         * @return this builder
+         * @throws IllegalArgumentException if the expiry is not 1 to 4,294,967,295 seconds
+         */
+        public Builder messageExpiry(Duration expiry) {
+            long seconds = Objects.requireNonNull(expiry, "message expiry").toSeconds();
+            if (seconds < 1 || seconds > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("message expiry must be 1 to 4294967295 seconds, was " + expiry);
+            }
+            this.messageExpiry = Duration.ofSeconds(seconds);
+            return this;
+        }
+
+        /**
+         * MQTT 5: the payload's content type, such as a MIME type.
+         *
+         * @param contentType the content type
+         * @return this builder
+         */
+        public Builder contentType(String contentType) {
+            this.contentType = Objects.requireNonNull(contentType, "content type");
+            return this;
+        }
+
+        /**
+         * MQTT 5: where the receiver should send its response.
+         *
+         * @param responseTopic a topic name
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a valid topic name
+         */
+        public Builder responseTopic(String responseTopic) {
+            this.responseTopic = Topic.of(responseTopic);
+            return this;
+        }
+
+        /**
+         * MQTT 5: data that ties a response to its request.
+         *
+         * @param correlationData the bytes, copied
+         * @return this builder
+         */
+        public Builder correlationData(byte[] correlationData) {
+            this.correlationData = Objects.requireNonNull(correlationData, "correlation data").clone();
+            return this;
+        }
+
+        /**
+         * MQTT 5: adds a user property; names may repeat and order is kept.
+         *
+         * @param name the property name
+         * @param value the property value
+         * @return this builder
+         */
+        public Builder userProperty(String name, String value) {
+            this.userProperties.add(new UserProperty(name, value));
+            return this;
+        }
+
+        Builder subscriptionIdentifier(int identifier) {
+            this.subscriptionIdentifiers.add(identifier);
+            return this;
+        }
+
+        Builder payloadWithoutCopy(byte[] payload) {
+            this.payload = payload;
+            return this;
+        }
+
+        /** {@return the message} */
+        public MqttMessage build() {
+            return new MqttMessage(this);
+        }
+    }
+}

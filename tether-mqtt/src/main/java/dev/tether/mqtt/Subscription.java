@@ -1,0 +1,195 @@
+package dev.tether.mqtt;
+
+import dev.tether.mqtt.internal.session.MessageStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The messages of one SUBSCRIBE: an {@link Iterable} that blocks for the next message, and an
+ * {@link AutoCloseable} whose {@link #close()} unsubscribes. Messages are buffered from the moment
+ * the SUBSCRIBE is sent, so retained messages are not missed; each matching message arrives once,
+ * even when several of its filters match.
+ *
+ * <p>A QoS 1 or 2 message is acknowledged to the broker once it has been taken from here (or
+ * from another stream it also went to, such as {@link MqttClient#messages()}) — never before. At most {@code maxQueuedIncoming} messages
+ * wait here; when that many are waiting the client stops reading from the broker until one is
+ * taken, so nothing is dropped.
+ *
+ * <p>When the connection is lost for good, {@link #receive()} throws the {@link MqttException}
+ * and iteration throws it wrapped in an {@link UncheckedIOException}; when the subscription or
+ * the client is closed, both end normally.
+ *
+ * <pre>{@code
+ * try (Subscription temperatures = client.subscribe("sensors/+/temperature", Qos.AT_LEAST_ONCE)) {
+ *     for (MqttMessage message : temperatures) {
+ *         System.out.println(message.topic() + ": " + message.payloadAsString());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Subscription implements Iterable<MqttMessage>, AutoCloseable {
+
+    private final ClientSession session;
+    private final List<TopicFilter> filters;
+    private final int identifier;
+    private final MessageStream<MqttMessage> stream;
+    private volatile SubscribeResult result;
+
+    Subscription(ClientSession session, List<TopicFilter> filters, int identifier, MessageStream<MqttMessage> stream) {
+        this.session = session;
+        this.filters = List.copyOf(filters);
+        this.identifier = identifier;
+        this.stream = stream;
+    }
+
+    void granted(SubscribeResult result) {
+        this.result = result;
+    }
+
+    MessageStream<MqttMessage> stream() {
+        return stream;
+    }
+
+    int identifier() {
+        return identifier;
+    }
+
+    boolean matches(Topic topic) {
+        for (TopicFilter filter : filters) {
+            if (filter.matches(topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return the topic filters of this subscription, in the order they were asked for} */
+    public List<TopicFilter> filters() {
+        return filters;
+    }
+
+    /** {@return what the broker granted for each filter} */
+    public SubscribeResult result() {
+        return result;
+    }
+
+    /**
+     * Waits for the next message.
+     *
+     * @return the message, or null once the subscription or client is closed
+     * @throws MqttException if the connection was lost for good
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public MqttMessage receive() throws MqttException, InterruptedException {
+        return stream.take();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the next message.
+     *
+     * @param timeout how long to wait
+     * @return the message, or null if none came in time or the subscription is closed
+     * @throws MqttException if the connection was lost for good
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public MqttMessage receive(Duration timeout) throws MqttException, InterruptedException {
+        return stream.poll(timeout);
+    }
+
+    /**
+     * Takes the next message if one is waiting, like {@code BlockingQueue.poll()}.
+     *
+     * @return the message, or null when none is waiting
+     * @throws MqttException if the connection was lost for good
+     */
+    public MqttMessage poll() throws MqttException {
+        try {
+            return stream.poll(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * {@return an iterator that blocks in {@code hasNext()} for the next message and ends when the
+     * subscription or client is closed}
+     *
+     * @throws UncheckedIOException from {@code hasNext()} if the connection was lost for good
+     */
+    @Override
+    public Iterator<MqttMessage> iterator() {
+        return new StreamIterator(stream);
+    }
+
+    /**
+     * Unsubscribes the filters (those no other open subscription of this client uses) and ends
+     * this subscription's iteration; buffered messages are dropped. Idempotent.
+     */
+    @Override
+    public void close() {
+        try {
+            session.unsubscribe(this).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The stream is closed either way; the broker will drop the subscription with the session.
+            System.getLogger("dev.tether.mqtt").log(System.Logger.Level.DEBUG, "unsubscribe of {0} failed: {1}", filters, e);
+        }
+    }
+
+    /** {@return the filters, e.g. {@code Subscription[sensors/+/temperature]}} */
+    @Override
+    public String toString() {
+        return "Subscription" + filters;
+    }
+
+    /** Iterates a message stream; shared by subscriptions and the client's stream of all messages. */
+    static final class StreamIterator implements Iterator<MqttMessage> {
+        private final MessageStream<MqttMessage> stream;
+        private MqttMessage next;
+        private boolean ended;
+
+        StreamIterator(MessageStream<MqttMessage> stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (ended) {
+                return false;
+            }
+            try {
+                next = stream.take();
+            } catch (MqttException e) {
+                ended = true;
+                throw new UncheckedIOException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = true;
+                return false;
+            }
+            ended = next == null;
+            return next != null;
+        }
+
+        @Override
+        public MqttMessage next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the stream has ended");
+            }
+            MqttMessage message = next;
+            next = null;
+            return message;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tether.mqtt;
+
+import dev.tether.mqtt.internal.codec.Packet;
+import dev.tether.mqtt.internal.codec.Properties;
+import dev.tether.mqtt.internal.codec.Property;
+import dev.tether.mqtt.internal.codec.Publish;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Outgoing topic aliases (MQTT 5): the first PUBLISH to a topic sets an alias, later ones send an
+ * empty topic with the alias, up to the broker's Topic Alias Maximum [MQTT-3.3.2-9]; with a
+ * maximum of 0 no alias is ever sent [MQTT-3.2.2-18]. Aliases are handed out first come, first
+ * served and never replaced. Called under the connection's write lock, so an alias is used only
+ * after the packet that set it was written.
+ */
+final class TopicAliases {
+
+    private final int maximum;
+    private final Map<String, Integer> aliases = new HashMap<>();
+
+    TopicAliases(int maximum) {
+        this.maximum = maximum;
+    }
+
+    Packet apply(Packet packet) {
+        if (maximum == 0 || !(packet instanceof Publish publish) || publish.topic().isEmpty()) {
+            return packet;
+        }
+        Integer alias = aliases.get(publish.topic());
+        boolean firstUse = false;
+        if (alias == null) {
+            if (aliases.size() >= maximum) {
+                return packet;
+            }
+            alias = aliases.size() + 1;
+            aliases.put(publish.topic(), alias);
+            firstUse = true;
+        }
+        Properties properties = publish.properties().toBuilder().integer(Property.TOPIC_ALIAS, alias).build();
+        return new Publish(firstUse ? publish.topic() : "", publish.payload(), publish.qos(), publish.retain(),
+                publish.dup(), publish.packetId(), properties);
+    }
+}

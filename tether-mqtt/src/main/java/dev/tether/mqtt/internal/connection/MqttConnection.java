@@ -1,0 +1,349 @@
+package dev.tether.mqtt.internal.connection;
+
+import dev.tether.mqtt.MqttConnectException;
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.internal.codec.Connack;
+import dev.tether.mqtt.internal.codec.Connect;
+import dev.tether.mqtt.internal.codec.Disconnect;
+import dev.tether.mqtt.internal.codec.Packet;
+import dev.tether.mqtt.internal.codec.PacketDecoder;
+import dev.tether.mqtt.internal.codec.PacketEncoder;
+import dev.tether.mqtt.internal.codec.Pingreq;
+import dev.tether.mqtt.internal.codec.Pingresp;
+import dev.tether.mqtt.internal.codec.Property;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * A TCP connection to a broker speaking MQTT. {@link #open} connects, sends CONNECT and waits for
+ * the CONNACK; {@link #start} then runs the reader and keep-alive on virtual threads. The reader
+ * only decodes and hands packets to the {@link PacketListener}; writes go through one lock.
+ *
+ * <p>Keep-alive: a PINGREQ goes out when nothing was sent for the keep-alive interval
+ * [MQTT-3.1.2-20]; when nothing arrives for 1.5 times the interval the connection is declared dead.
+ * The silence clock does not run while the reader waits for room in a full message stream, since
+ * then the client itself stops reading.
+ */
+public final class MqttConnection {
+
+    private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.connection");
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final PacketEncoder encoder;
+    private final PacketDecoder decoder;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final String name;
+
+    private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastSentNanos = System.nanoTime();
+    private volatile boolean readerBlockedByConsumer;
+    private PacketListener listener;
+    private Thread reader;
+    private Thread keepAlive;
+
+    private MqttConnection(Socket socket, ProtocolVersion version, int maximumPacketSize, String name) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.encoder = new PacketEncoder(version);
+        this.decoder = new PacketDecoder(version, maximumPacketSize);
+        this.name = name;
+    }
+
+    /**
+     * Connects, sends {@code connect} and returns once the broker accepted it.
+     *
+     * @param maximumPacketSize the largest packet this client accepts (announced in CONNECT)
+     * @throws MqttConnectException if the broker refused the connection
+     * @throws MqttException if the connection failed or timed out, or the broker broke the protocol
+     */
+    public static Opened open(String host, int port, Connect connect, int maximumPacketSize, Duration timeout)
+            throws MqttException {
+        Socket socket = new Socket();
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        String name = host + ":" + port;
+        try {
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(timeoutMillis);
+            MqttConnection connection = new MqttConnection(socket, connect.version(), maximumPacketSize, name);
+            connection.write(connect);
+            Packet reply = connection.readOne();
+            if (!(reply instanceof Connack connack)) {
+                throw new MqttException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " answered CONNECT with "
+                        + reply.type() + " instead of CONNACK [MQTT-3.2.0-1]");
+            }
+            if (connack.reasonCode().isError()) {
+                String reason = connack.properties().string(Property.REASON_STRING);
+                throw new MqttConnectException(connack.reasonCode(), "broker " + name + " refused the connection: "
+                        + connack.reasonCode().describe() + (reason == null ? "" : ": " + reason));
+            }
+            socket.setSoTimeout(0);
+            long peerMaximum = connack.properties().integer(Property.MAXIMUM_PACKET_SIZE, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
+            connection.peerMaximumPacketSize = (int) Math.min(peerMaximum, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
+            LOG.log(Level.INFO, "connected to {0} as \"{1}\" (MQTT {2}, session present: {3})", name,
+                    connect.clientId(), connect.version(), connack.sessionPresent());
+            return new Opened(connection, connack);
+        } catch (SocketTimeoutException e) {
+            closeQuietly(socket);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no CONNACK from " + name + " within " + timeout, e);
+        } catch (MqttException e) {
+            closeQuietly(socket);
+            throw e;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The connection and the CONNACK that accepted it. */
+    public record Opened(MqttConnection connection, Connack connack) {
+    }
+
+    /** Starts the reader and, when {@code keepAlive} is not zero, the keep-alive. */
+    public void start(PacketListener listener, Duration keepAliveInterval) {
+        this.listener = listener;
+        reader = Thread.ofVirtual().name("tether-reader-" + name).start(this::readLoop);
+        if (!keepAliveInterval.isZero()) {
+            keepAlive = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> keepAliveLoop(keepAliveInterval));
+        }
+    }
+
+    /** The largest packet the broker accepts; larger ones are refused by {@link #send}. */
+    public int peerMaximumPacketSize() {
+        return peerMaximumPacketSize;
+    }
+
+    /**
+     * Writes a packet, trimmed to the broker's maximum packet size where the specification allows.
+     *
+     * @throws MqttException if the packet is too large for the broker or the connection is gone
+     */
+    public void send(Packet packet) throws MqttException {
+        send(packet, null);
+    }
+
+    /**
+     * Writes a packet after {@code underLock} has rewritten it while the write lock is held: for
+     * decisions that must follow the order of the writes, such as using a topic alias only after
+     * the packet that set it went out.
+     */
+    public void send(Packet packet, UnaryOperator<Packet> underLock) throws MqttException {
+        ByteBuffer bytes = underLock == null ? encoder.encode(packet, peerMaximumPacketSize) : null;
+        writeLock.lock();
+        try {
+            if (bytes == null) {
+                packet = underLock.apply(packet);
+                bytes = encoder.encode(packet, peerMaximumPacketSize);
+            }
+            if (closed.get()) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " is closed");
+            }
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            out.flush();
+            lastSentNanos = System.nanoTime();
+        } catch (IOException e) {
+            MqttException lost = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: "
+                    + e.getMessage(), e);
+            fail(lost);
+            throw lost;
+        } finally {
+            writeLock.unlock();
+        }
+        Packet sent = packet;
+        LOG.log(Level.TRACE, () -> "sent " + sent);
+    }
+
+    private void write(Packet packet) throws IOException {
+        ByteBuffer bytes = encoder.encode(packet);
+        out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
+        out.flush();
+    }
+
+    /** Reads exactly one packet, blocking: only for the CONNACK, before the reader runs. */
+    private Packet readOne() throws IOException {
+        while (true) {
+            Packet packet = decoder.decode(readBuffer);
+            if (packet != null) {
+                return packet;
+            }
+            if (!fill()) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection without a CONNACK");
+            }
+        }
+    }
+
+    private boolean fill() throws IOException {
+        readBuffer.compact();
+        try {
+            int count = in.read(readBuffer.array(), readBuffer.arrayOffset() + readBuffer.position(), readBuffer.remaining());
+            if (count < 0) {
+                return false;
+            }
+            readBuffer.position(readBuffer.position() + count);
+            return true;
+        } finally {
+            readBuffer.flip();
+        }
+    }
+
+    private void readLoop() {
+        MqttException cause = null;
+        try {
+            while (true) {
+                Packet packet;
+                while ((packet = decoder.decode(readBuffer)) != null) {
+                    lastReceivedNanos = System.nanoTime();
+                    Packet received = packet;
+                    LOG.log(Level.TRACE, () -> "received " + received);
+                    if (packet instanceof Disconnect disconnect) {
+                        cause = serverDisconnect(disconnect);
+                        return;
+                    }
+                    if (!(packet instanceof Pingresp)) {
+                        readerBlockedByConsumer = true;
+                        try {
+                            listener.received(packet);
+                        } finally {
+                            readerBlockedByConsumer = false;
+                            lastReceivedNanos = System.nanoTime();
+                        }
+                    }
+                }
+                if (!fill()) {
+                    if (!closed.get()) {
+                        cause = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection");
+                    }
+                    return;
+                }
+            }
+        } catch (MqttException e) {
+            cause = e;
+            if (e.reasonCode().isError() && e instanceof dev.tether.mqtt.MqttProtocolException) {
+                // The broker broke the protocol: tell it why before closing [MQTT-4.13.1-1].
+                trySend(new Disconnect(e.reasonCode(), dev.tether.mqtt.internal.codec.Properties.EMPTY));
+            }
+        } catch (IOException e) {
+            if (!closed.get()) {
+                cause = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: " + e.getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (cause != null) {
+                fail(cause);
+            }
+        }
+    }
+
+    private MqttException serverDisconnect(Disconnect disconnect) {
+        String reason = disconnect.properties().string(Property.REASON_STRING);
+        return new MqttException(disconnect.reasonCode().isError() ? disconnect.reasonCode() : ReasonCode.UNSPECIFIED_ERROR,
+                "broker " + name + " disconnected: " + disconnect.reasonCode().describe()
+                        + (reason == null ? "" : ": " + reason));
+    }
+
+    private void keepAliveLoop(Duration interval) {
+        long intervalNanos = interval.toNanos();
+        long deadNanos = intervalNanos + intervalNanos / 2;
+        try {
+            // Wakes several times per interval so a PINGREQ is never late by more than a fraction of it.
+            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
+            while (!stopped.await(tick, TimeUnit.NANOSECONDS)) {
+                long now = System.nanoTime();
+                if (!readerBlockedByConsumer && now - lastReceivedNanos > deadNanos) {
+                    fail(new MqttException(ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for "
+                            + Duration.ofNanos(now - lastReceivedNanos).toMillis() + " ms, 1.5 times the keep alive of "
+                            + interval + ": connection declared dead"));
+                    return;
+                }
+                if (now - lastSentNanos >= intervalNanos - tick) {
+                    trySend(Pingreq.INSTANCE);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void trySend(Packet packet) {
+        try {
+            send(packet);
+        } catch (MqttException e) {
+            LOG.log(Level.DEBUG, "could not send {0}: {1}", packet.type(), e.getMessage());
+        }
+    }
+
+    /** Closes because something went wrong; the listener hears the cause once. */
+    private void fail(MqttException cause) {
+        if (closed.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "connection to {0} ended: {1}", name, cause.getMessage());
+            closeQuietly(socket);
+            stopped.countDown();
+            listener.closed(cause);
+        }
+    }
+
+    /**
+     * Sends {@code disconnect} (when not null), closes the socket and waits for the connection's
+     * threads to end, at most {@code timeout}.
+     */
+    public void close(Disconnect disconnect, Duration timeout) {
+        if (disconnect != null && !closed.get()) {
+            trySend(disconnect);
+        }
+        if (closed.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "disconnected from {0}", name);
+            closeQuietly(socket);
+            stopped.countDown();
+            listener.closed(null);
+        }
+        join(reader, timeout);
+        join(keepAlive, timeout);
+    }
+
+    private static void join(Thread thread, Duration timeout) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@return whether the connection's threads have all ended} */
+    public boolean threadsEnded() {
+        return (reader == null || !reader.isAlive()) && (keepAlive == null || !keepAlive.isAlive());
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the socket failed: {0}", e.getMessage());
+        }
+    }
+}

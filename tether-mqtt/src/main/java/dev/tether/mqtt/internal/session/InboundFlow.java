@@ -1,0 +1,87 @@
+package dev.tether.mqtt.internal.session;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One incoming QoS 1 or 2 message on its way to the application. It is acknowledged (PUBACK or
+ * PUBREC) as soon as a consumer has taken it from any stream it was put into: the application has
+ * it. Waiting for every stream would let one idle stream stall the others, since brokers hold back
+ * further messages until earlier ones are acknowledged. When every stream dropped it unread
+ * (closed), it is acknowledged too: nobody is left to read it.
+ *
+ * <p>The count of streams holding it starts at one for the routing itself, so a message that
+ * every stream drops while it is still being routed is not acknowledged before routing ends.
+ */
+public final class InboundFlow {
+
+    private final int packetId;
+    private final boolean exactlyOnce;
+    private final AtomicInteger holders = new AtomicInteger(1);
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private final InboundAcknowledgements acknowledgements;
+    private volatile boolean done;
+    private volatile boolean acknowledged;
+
+    InboundFlow(int packetId, boolean exactlyOnce, InboundAcknowledgements acknowledgements) {
+        this.packetId = packetId;
+        this.exactlyOnce = exactlyOnce;
+        this.acknowledgements = acknowledgements;
+    }
+
+    public int packetId() {
+        return packetId;
+    }
+
+    /** QoS 2: acknowledged by PUBREC rather than PUBACK. */
+    public boolean exactlyOnce() {
+        return exactlyOnce;
+    }
+
+    void expectTake() {
+        holders.incrementAndGet();
+    }
+
+    /** A consumer has the message. */
+    void taken() {
+        holders.decrementAndGet();
+        complete();
+    }
+
+    /** A stream dropped the message unread. */
+    void released() {
+        release();
+    }
+
+    /** Routing is over: from now on only the streams holding the message matter. */
+    public void routed() {
+        release();
+    }
+
+    private void release() {
+        if (holders.decrementAndGet() == 0) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        if (completed.compareAndSet(false, true)) {
+            done = true;
+            acknowledgements.completed();
+        }
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** Marks the PUBACK or PUBREC as sent. */
+    public void acknowledged() {
+        acknowledged = true;
+    }
+
+    /** {@return whether the PUBACK or PUBREC went out} */
+    public boolean isAcknowledged() {
+        return acknowledged;
+    }
+}

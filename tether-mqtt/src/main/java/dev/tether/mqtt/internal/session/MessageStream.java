@@ -1,0 +1,182 @@
+package dev.tether.mqtt.internal.session;
+
+import dev.tether.mqtt.MqttException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded queue of incoming messages for one consumer stream (a subscription, or the client's
+ * stream of all messages). When it is full, {@link #put} blocks the connection's reader: the
+ * client stops reading the socket and TCP pushes back on the broker, so nothing is dropped.
+ * Each message carries the flow to acknowledge once a consumer has taken it.
+ *
+ * <p>Closing ends the stream normally after what is buffered has been dropped; failing it makes
+ * every waiting and later {@link #take} throw the cause.
+ *
+ * @param <T> the message type
+ */
+public final class MessageStream<T> {
+
+    private record Item<T>(T message, InboundFlow flow) {
+    }
+
+    private final int capacity;
+    private final ArrayDeque<Item<T>> items;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private boolean closed;
+    private MqttException failure;
+
+    /**
+     * @param capacity the most messages buffered before the reader waits
+     */
+    public MessageStream(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a stream must buffer at least 1 message, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.items = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    /**
+     * Adds a message, waiting while the stream is full.
+     *
+     * @return false if the stream is closed or failed: the message was not added and the flow not counted
+     */
+    public boolean put(T message, InboundFlow flow) throws InterruptedException {
+        lock.lock();
+        try {
+            while (items.size() >= capacity && !closed && failure == null) {
+                notFull.await();
+            }
+            if (closed || failure != null) {
+                return false;
+            }
+            if (flow != null) {
+                flow.expectTake();
+            }
+            items.add(new Item<>(message, flow));
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next message, waiting as long as it takes.
+     *
+     * @return the message, or null when the stream was closed
+     * @throws MqttException when the stream failed: the connection was lost for good
+     */
+    public T take() throws MqttException, InterruptedException {
+        return poll(-1);
+    }
+
+    /**
+     * Takes the next message, waiting at most {@code timeout}.
+     *
+     * @return the message, or null when none came in time or the stream was closed
+     * @throws MqttException when the stream failed
+     */
+    public T poll(Duration timeout) throws MqttException, InterruptedException {
+        return poll(Math.max(0, timeout.toNanos()));
+    }
+
+    private T poll(long timeoutNanos) throws MqttException, InterruptedException {
+        Item<T> item;
+        lock.lock();
+        try {
+            long remaining = timeoutNanos;
+            while (items.isEmpty()) {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (closed) {
+                    return null;
+                }
+                if (timeoutNanos < 0) {
+                    notEmpty.await();
+                } else {
+                    if (remaining <= 0) {
+                        return null;
+                    }
+                    remaining = notEmpty.awaitNanos(remaining);
+                }
+            }
+            item = items.poll();
+            notFull.signal();
+        } finally {
+            lock.unlock();
+        }
+        // Acknowledged outside the lock: acknowledging writes to the socket.
+        if (item.flow != null) {
+            item.flow.taken();
+        }
+        return item.message;
+    }
+
+    /** {@return the number of messages waiting} */
+    public int size() {
+        lock.lock();
+        try {
+            return items.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream: consumers see its end, buffered messages are dropped, and their flows are
+     * released so they do not hold back the acknowledgement of others.
+     */
+    public void close() {
+        ArrayDeque<Item<T>> dropped;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dropped = new ArrayDeque<>(items);
+            items.clear();
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Item<T> item : dropped) {
+            if (item.flow != null) {
+                item.flow.released();
+            }
+        }
+    }
+
+    /** Fails the stream: every waiting and later take throws {@code cause}, once the buffer is drained. */
+    public void fail(MqttException cause) {
+        lock.lock();
+        try {
+            if (failure == null && !closed) {
+                failure = cause;
+            }
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return whether the stream was closed (not failed)} */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.tether.mqtt.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.PublishResult;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.MqttBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What the client does against a real broker, for both protocol versions. Each broker gets a
+ * subclass that supplies it: embedded HiveMQ CE in the default build, Mosquitto in the interop profile.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class ClientBehaviour {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    abstract MqttBroker broker();
+
+    MqttClient connect(ProtocolVersion version) throws MqttException {
+        return MqttClient.newBuilder().host(broker().host()).port(broker().port()).protocol(version).connect();
+    }
+
+    /** A topic no other test uses, so tests sharing a broker do not see each other's messages. */
+    static String uniqueTopic(String name) {
+        return "tether-test/" + name + "/" + UUID.randomUUID();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void seedProgramPublishesThroughASharedClient(ProtocolVersion version) throws Exception {
+        String base = uniqueTopic("seed");
+        try (MqttClient subscriber = connect(version);
+             Subscription readings = subscriber.subscribe(base + "/#", Qos.AT_LEAST_ONCE);
+             MqttClient client = connect(version)) {
+            client.publish(base + "/humidity/outside", 0.38);
+            client.publish(base + "/temperature/outside", 28.3);
+
+            MqttMessage humidity = readings.receive(WAIT);
+            MqttMessage temperature = readings.receive(WAIT);
+            assertEquals("0.38", humidity.payloadAsString());
+            assertEquals("28.3", temperature.payloadAsString());
+            assertTrue(temperature.topic().matches(base + "/+/outside"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void publishesAndReceivesAtEveryQos(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("qos");
+        try (MqttClient client = connect(version);
+             Subscription subscription = client.subscribe(topic, Qos.EXACTLY_ONCE)) {
+            assertEquals(List.of(Qos.EXACTLY_ONCE), subscription.result().grantedQos());
+            for (Qos qos : Qos.values()) {
+                PublishResult result = client.publish(topic, ("at " + qos).getBytes(StandardCharsets.UTF_8), qos);
+                assertFalse(result.reasonCode().isError());
+                MqttMessage received = subscription.receive(WAIT);
+                assertNotNull(received, "message at " + qos);
+                assertEquals("at " + qos, received.payloadAsString());
+                assertEquals(qos, received.qos()); // [MQTT-3.8.4-8]: min(published, granted)
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void retainedMessageIsSetReceivedOnSubscribeAndCleared(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("retained");
+        try (MqttClient client = connect(version)) {
+            client.publish(topic, "kept", Qos.AT_LEAST_ONCE, true);
+            try (Subscription first = client.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+                MqttMessage retained = first.receive(WAIT);
+                assertEquals("kept", retained.payloadAsString());
+                assertTrue(retained.isRetain()); // [MQTT-3.3.1-9]
+            }
+            client.publish(topic, new byte[0], Qos.AT_LEAST_ONCE, true); // an empty retained message clears it
+            try (Subscription second = client.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+                assertNull(second.receive(Duration.ofMillis(500)), "the retained message was cleared");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void clientMessagesSeesEveryMessageOnce(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("all");
+        try (MqttClient client = connect(version)) {
+            Iterable<MqttMessage> all = client.messages();
+            try (Subscription subscription = client.subscribe(topic + "/#", Qos.AT_LEAST_ONCE)) {
+                for (int i = 0; i < 5; i++) {
+                    client.publish(topic + "/" + i, "m" + i, Qos.AT_LEAST_ONCE);
+                }
+                List<String> fromAll = new ArrayList<>();
+                var iterator = all.iterator();
+                for (int i = 0; i < 5; i++) {
+                    fromAll.add(iterator.next().payloadAsString());
+                }
+                List<String> fromSubscription = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    fromSubscription.add(subscription.receive(WAIT).payloadAsString());
+                }
+                assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), fromAll);
+                assertEquals(fromAll, fromSubscription);
+                assertNull(subscription.poll(), "each message once per stream");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void dollarTopicsAreNotMatchedByHash(ProtocolVersion version) throws Exception {
+        try (MqttClient client = connect(version);
+             Subscription everything = client.subscribe("#", Qos.AT_MOST_ONCE)) {
+            // Brokers publish $SYS topics; none may reach a "#" subscription [MQTT-4.7.2-1].
+            String topic = uniqueTopic("dollar");
+            client.publish(topic, "visible");
+            MqttMessage message;
+            while ((message = everything.receive(WAIT)) != null && !message.topic().name().equals(topic)) {
+                assertFalse(message.topic().name().startsWith("$"), message.topic().name());
+            }
+            assertNotNull(message, "the ordinary message arrived");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void closingASubscriptionUnsubscribes(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("unsubscribe");
+        try (MqttClient client = connect(version)) {
+            Iterable<MqttMessage> all = client.messages();
+            Subscription subscription = client.subscribe(topic, Qos.AT_LEAST_ONCE);
+            subscription.close();
+            assertNull(subscription.poll(), "a closed subscription buffers nothing");
+            client.publish(topic, "after", Qos.AT_LEAST_ONCE);
+            client.publish(uniqueTopic("other"), "unrelated", Qos.AT_MOST_ONCE);
+            // Nothing of the unsubscribed topic arrives: the stream of all messages stays empty.
+            var iterator = all.iterator();
+            CompletableFuture<Boolean> next = CompletableFuture.supplyAsync(iterator::hasNext);
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> next.get(500, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void thousandVirtualThreadsShareOneClient(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("shared");
+        int threads = 1000;
+        int perThread = 100;
+        try (MqttClient client = MqttClient.newBuilder().host(broker().host()).port(broker().port())
+                .protocol(version).maxQueuedIncoming(threads * perThread).connect();
+             Subscription subscription = client.subscribe(topic + "/#", Qos.AT_LEAST_ONCE)) {
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<?>> publishers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    publishers.add(executor.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            client.publish(topic + "/" + thread, thread + ":" + i, Qos.AT_LEAST_ONCE);
+                        }
+                        return null;
+                    }));
+                }
+                int[] nextPerThread = new int[threads];
+                for (int n = 0; n < threads * perThread; n++) {
+                    MqttMessage message = subscription.receive(WAIT);
+                    assertNotNull(message, "message " + n + " of " + threads * perThread);
+                    String[] parts = message.payloadAsString().split(":");
+                    int thread = Integer.parseInt(parts[0]);
+                    // Each publisher's messages arrive in the order it sent them, none lost, none twice.
+                    assertEquals(nextPerThread[thread]++, Integer.parseInt(parts[1]), "order of publisher " + thread);
+                }
+                for (var publisher : publishers) {
+                    publisher.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                }
+                assertNull(subscription.receive(Duration.ofMillis(200)), "no duplicates");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void closedClientRefusesEveryCall(ProtocolVersion version) throws Exception {
+        MqttClient client = connect(version);
+        client.close();
+        client.close(); // idempotent
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.publish("a", "b"));
+        assertEquals("client is closed", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> client.subscribe("a"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void payloadsKeepTheirBytes(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("bytes");
+        byte[] payload = new byte[256 * 1024];
+        new java.util.Random(7).nextBytes(payload);
+        try (MqttClient client = connect(version);
+             Subscription subscription = client.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+            client.publish(topic, payload, Qos.AT_LEAST_ONCE);
+            client.publish(topic, new byte[0], Qos.AT_LEAST_ONCE);
+            assertArrayEquals(payload, subscription.receive(WAIT).payload());
+            assertEquals(0, subscription.receive(WAIT).payloadSize());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void publishingToAnInvalidTopicFailsFastNamingTheRule(ProtocolVersion version) throws Exception {
+        try (MqttClient client = connect(version)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.publish("a/+", "x"));
+            assertTrue(e.getMessage().contains("wildcard"), e.getMessage());
+            assertEquals(ReasonCode.SUCCESS, client.publish(uniqueTopic("still-usable"), "x").reasonCode());
+        }
+    }
+}
