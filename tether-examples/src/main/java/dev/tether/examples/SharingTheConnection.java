@@ -1,17 +1,30 @@
 package dev.tether.examples;
 
-import dev.tether.mqtt.ProtocolVersion;
-import dev.tether.mqtt.testkit.RawMqttConnect;
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Subscription;
 import java.time.Duration;
 
 /**
- * The seed's "sharing the connection" example. Until the client lands it proves the set-up end to
- * end: it starts a broker (or takes {@code --host}) and makes the raw CONNECT → CONNACK exchange
- * for both protocol versions, printing what came back.
+ * The seed's "sharing the connection" example: one client, opened by try-with-resources and passed
+ * to every function that needs it. To show that the messages really went out, a second client
+ * subscribes first and prints what arrives.
+ *
+ * <p>Without arguments it starts a HiveMQ CE broker inside this process; {@code --host host[:port]}
+ * uses a broker of your own.
  */
 public final class SharingTheConnection {
 
     private SharingTheConnection() {
+    }
+
+    static void publishHumidity(MqttClient client) throws Exception {
+        client.publish("humidity/outside", 0.38);
+    }
+
+    static void publishTemperature(MqttClient client) throws Exception {
+        client.publish("temperature/outside", 28.3);
     }
 
     /**
@@ -20,12 +33,23 @@ public final class SharingTheConnection {
      * @param args optionally {@code --host host[:port]}; without it a broker is embedded
      */
     public static void main(String[] args) throws Exception {
-        try (BrokerArgument broker = BrokerArgument.from(args)) {
-            System.out.println("Connecting to " + broker.description());
-            for (ProtocolVersion version : ProtocolVersion.values()) {
-                byte[] connack = RawMqttConnect.exchange(broker.host(), broker.port(), version.level(),
-                        "tether-example", Duration.ofSeconds(10));
-                System.out.printf("MQTT %s CONNECT -> CONNACK %s%n", version, RawMqttConnect.hex(connack));
+        try (BrokerArgument broker = BrokerArgument.from(args);
+             MqttClient listener = MqttClient.connect(broker.address());
+             Subscription readings = listener.subscribe("+/outside", Qos.AT_LEAST_ONCE)) {
+            System.out.println("Connected to " + broker.description());
+
+            // The seed's program, as written.
+            try (MqttClient client = MqttClient.connect(broker.address())) {
+                publishHumidity(client);
+                publishTemperature(client);
+            }
+
+            for (int i = 0; i < 2; i++) {
+                MqttMessage message = readings.receive(Duration.ofSeconds(10));
+                if (message == null) {
+                    throw new IllegalStateException("no message arrived within 10 s");
+                }
+                System.out.println("Received " + message.topic() + " = " + message.payloadAsString());
             }
         }
     }
