@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param closeTimeout how long close() waits for publishes in flight
  * @param maxQueuedIncoming how many messages each stream buffers before the client stops reading
  * @param topicAliasMaximum the highest topic alias the broker may use towards the client
+ * @param manualAcknowledgement whether the application acknowledges messages with {@link MqttMessage#ack()}
  * @param closing set once close() starts
  */
 record ClientOptions(ProtocolVersion protocol, Duration keepAlive, Duration operationTimeout, Duration closeTimeout,
-                     int maxQueuedIncoming, int topicAliasMaximum, AtomicBoolean closing) {
+                     int maxQueuedIncoming, int topicAliasMaximum, boolean manualAcknowledgement,
+                     AtomicBoolean closing) {
 
     boolean isClosing() {
         return closing.get();

@@ -64,6 +64,7 @@ final class ClientSession implements PacketListener {
     private final ReentrantLock allMessagesLock = new ReentrantLock();
     private volatile MessageStream<MqttMessage> allMessages;
     private volatile MqttException failure;
+    private final Replies replies = new Replies();
 
     ClientSession(MqttConnection connection, Connack connack, ClientOptions options, String clientIdentifier) {
         this.connection = connection;
@@ -220,7 +221,7 @@ final class ClientSession implements PacketListener {
             checkUsable();
             checkSupported(request);
             int subscriptionId = connected.subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
-            MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming());
+            MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
             Subscription subscription = new Subscription(this, request.filters(), subscriptionId, stream);
             // Registered before SUBSCRIBE goes out, so retained messages that follow it are kept.
             subscriptions.add(subscription);
@@ -318,11 +319,51 @@ final class ClientSession implements PacketListener {
         }
     }
 
+    // --- request/response (MQTT 5) ---
+
+    /**
+     * Publishes {@code request} with this client's response topic and fresh correlation data, and
+     * completes with the reply. The reply topic is subscribed once per client, on first use.
+     */
+    CompletableFuture<MqttMessage> request(MqttMessage request, Duration timeout) {
+        if (!v5) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "request/response needs MQTT 5 (response topic and correlation data)"));
+        }
+        try {
+            checkUsable();
+            String replyTopic = replies.topic(connected.clientIdentifier());
+            if (replies.needsSubscription()) {
+                Packet suback = send(new Subscribe(1, List.of(new TopicSubscription(replyTopic, Qos.AT_LEAST_ONCE)),
+                        Properties.EMPTY), false).get(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                if (((Suback) suback).reasonCodes().get(0).isError()) {
+                    replies.subscriptionFailed();
+                    throw new MqttException(((Suback) suback).reasonCodes().get(0),
+                            "the broker refused the reply subscription to " + replyTopic);
+                }
+            }
+            Replies.Pending pending = replies.expect(timeout);
+            MqttMessage withReplyTo = request.toBuilder().responseTopic(replyTopic)
+                    .correlationData(pending.correlationData()).build();
+            return publish(withReplyTo).thenCompose(result -> pending.reply());
+        } catch (MqttException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return CompletableFuture.failedFuture(new MqttException(ReasonCode.UNSPECIFIED_ERROR,
+                    "no SUBACK for the reply subscription within " + options.operationTimeout()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     MessageStream<MqttMessage> allMessages() {
         allMessagesLock.lock();
         try {
             if (allMessages == null) {
-                allMessages = new MessageStream<>(options.maxQueuedIncoming());
+                allMessages = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
                 if (failure != null) {
                     allMessages.fail(failure);
                 } else if (options.isClosing()) {
@@ -410,6 +451,15 @@ final class ClientSession implements PacketListener {
                 : acknowledgements.start(publish.packetId(), publish.qos() == Qos.EXACTLY_ONCE);
         if (flow != null && flow.exactlyOnce()) {
             exactlyOnceReceived.put(publish.packetId(), flow);
+        }
+        if (flow != null && options.manualAcknowledgement()) {
+            message = message.withAcknowledgement(flow::taken);
+        }
+        if (replies.complete(message)) {
+            if (flow != null) {
+                flow.routed(); // the reply is handed to its request: the application has it
+            }
+            return;
         }
         try {
             route(message, flow);

@@ -246,6 +246,76 @@ public final class MqttClient implements AutoCloseable {
         return publishAsync(MqttMessage.newBuilder(topic).payload(payload).qos(qos).build());
     }
 
+    // --- request/response (MQTT 5) ---
+
+    /**
+     * MQTT 5 request/response: publishes {@code payload} to {@code topic} (QoS 1) with this
+     * client's response topic and fresh correlation data, and waits for the reply, which a
+     * responder publishes to {@code request.responseTopic()} with the same
+     * {@code correlationData()}. All requests of a client share one reply subscription, made on
+     * first use; replies go to their request only, not to {@link #messages()}.
+     *
+     * <pre>{@code
+     * MqttMessage reply = client.request("services/clock", "now", Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @param topic where the request goes
+     * @param payload the request's payload, as UTF-8
+     * @param timeout how long to wait for the reply
+     * @return the reply
+     * @throws MqttException if the request could not be sent or no reply came within {@code timeout}
+     * @throws IllegalStateException if the client speaks MQTT 3.1.1 or is closed
+     */
+    public MqttMessage request(String topic, String payload, Duration timeout) throws MqttException {
+        return request(MqttMessage.newBuilder(topic).payload(payload).qos(Qos.AT_LEAST_ONCE).build(), timeout);
+    }
+
+    /**
+     * MQTT 5 request/response with a message of your own (its response topic and correlation data
+     * are replaced).
+     *
+     * @param request the request message
+     * @param timeout how long to wait for the reply
+     * @return the reply
+     * @throws MqttException if the request could not be sent or no reply came within {@code timeout}
+     */
+    public MqttMessage request(MqttMessage request, Duration timeout) throws MqttException {
+        try {
+            return session.request(request, timeout).get(timeout.toNanos() + options.operationTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no reply to the request on " + request.topic()
+                        + " within " + timeout);
+            }
+            if (cause instanceof MqttException mqtt) {
+                throw mqtt;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "request to " + request.topic() + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no reply to the request on " + request.topic()
+                    + " within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "request interrupted", e);
+        }
+    }
+
+    /**
+     * The asynchronous twin of {@link #request(MqttMessage, Duration)}.
+     *
+     * @param request the request message
+     * @param timeout how long to wait for the reply
+     * @return the future reply; it fails with a {@code TimeoutException} after {@code timeout}
+     */
+    public CompletableFuture<MqttMessage> requestAsync(MqttMessage request, Duration timeout) {
+        return session.request(request, timeout);
+    }
+
     // --- subscribe ---
 
     /**

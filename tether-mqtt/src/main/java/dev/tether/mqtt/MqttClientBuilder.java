@@ -54,6 +54,7 @@ public final class MqttClientBuilder {
     private Duration operationTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxQueuedIncoming = 1000;
+    private boolean manualAcknowledgement;
 
     MqttClientBuilder() {
     }
@@ -306,6 +307,20 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * Opt-in manual acknowledgement: a QoS 1 or 2 message is acknowledged to the broker when the
+     * application calls {@link MqttMessage#ack()}, not when it is taken from its stream. For
+     * applications that must finish processing (say, a database write) before the broker may
+     * forget the message. Default false.
+     *
+     * @param manual true to acknowledge by hand
+     * @return this builder
+     */
+    public MqttClientBuilder manualAcknowledgement(boolean manual) {
+        this.manualAcknowledgement = manual;
+        return this;
+    }
+
+    /**
      * Connects and returns the client once the broker accepted the connection.
      *
      * @return the connected client
@@ -318,7 +333,8 @@ public final class MqttClientBuilder {
         Connect connect = new Connect(protocol, clientId, cleanStart, (int) keepAlive.toSeconds(), connectProperties(),
                 willPacket(), username, password);
         ClientOptions options = new ClientOptions(protocol, keepAlive, operationTimeout, closeTimeout,
-                maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, new AtomicBoolean());
+                maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, manualAcknowledgement,
+                new AtomicBoolean());
         MqttConnection.Opened opened = MqttConnection.open(host, port, connect, maximumPacketSize, connectTimeout);
         ClientSession session = new ClientSession(opened.connection(), opened.connack(), options, clientId);
         opened.connection().start(session, session.connected().keepAlive());

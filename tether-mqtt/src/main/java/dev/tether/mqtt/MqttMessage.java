@@ -40,6 +40,7 @@ public final class MqttMessage {
     private final byte[] correlationData;
     private final List<UserProperty> userProperties;
     private final List<Integer> subscriptionIdentifiers;
+    private final Runnable acknowledgement;
 
     private MqttMessage(Builder builder) {
         this.topic = builder.topic;
@@ -53,6 +54,7 @@ public final class MqttMessage {
         this.correlationData = builder.correlationData;
         this.userProperties = List.copyOf(builder.userProperties);
         this.subscriptionIdentifiers = List.copyOf(builder.subscriptionIdentifiers);
+        this.acknowledgement = builder.acknowledgement;
     }
 
     /**
@@ -171,6 +173,28 @@ public final class MqttMessage {
         return subscriptionIdentifiers;
     }
 
+    /**
+     * With manual acknowledgement ({@link MqttClientBuilder#manualAcknowledgement(boolean)}):
+     * tells the broker the application has this QoS 1 or 2 message (PUBACK or PUBREC). Until
+     * then the broker may hold back further messages, up to the client's receive maximum. The
+     * acknowledgements go out in the order the messages arrived, as MQTT requires, so acknowledging
+     * a later message first holds it back until the earlier ones are acknowledged. Idempotent; a
+     * no-op for QoS 0, outgoing messages, and in the default mode, where taking a message from its
+     * stream acknowledges it.
+     */
+    public void ack() {
+        if (acknowledgement != null) {
+            acknowledgement.run();
+        }
+    }
+
+    /** This incoming message with the hook {@link #ack()} runs. */
+    MqttMessage withAcknowledgement(Runnable acknowledgement) {
+        Builder builder = toBuilder();
+        builder.acknowledgement = acknowledgement;
+        return builder.build();
+    }
+
     byte[] payloadWithoutCopy() {
         return payload;
     }
@@ -228,6 +252,7 @@ public final class MqttMessage {
         private byte[] correlationData;
         private final List<UserProperty> userProperties = new ArrayList<>();
         private final List<Integer> subscriptionIdentifiers = new ArrayList<>();
+        private Runnable acknowledgement;
 
         private Builder(Topic topic) {
             this.topic = topic;

@@ -42,8 +42,8 @@ public final class InboundFlow {
         holders.incrementAndGet();
     }
 
-    /** A consumer has the message. */
-    void taken() {
+    /** A consumer has the message: taken from a stream, or acknowledged by the application in manual mode. */
+    public void taken() {
         holders.decrementAndGet();
         complete();
     }

@@ -24,6 +24,7 @@ public final class MessageStream<T> {
     }
 
     private final int capacity;
+    private final boolean acknowledgeOnTake;
     private final ArrayDeque<Item<T>> items;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -35,10 +36,19 @@ public final class MessageStream<T> {
      * @param capacity the most messages buffered before the reader waits
      */
     public MessageStream(int capacity) {
+        this(capacity, true);
+    }
+
+    /**
+     * @param capacity the most messages buffered before the reader waits
+     * @param acknowledgeOnTake false in manual mode: the application acknowledges each message itself
+     */
+    public MessageStream(int capacity, boolean acknowledgeOnTake) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a stream must buffer at least 1 message, was " + capacity);
         }
         this.capacity = capacity;
+        this.acknowledgeOnTake = acknowledgeOnTake;
         this.items = new ArrayDeque<>(Math.min(capacity, 1024));
     }
 
@@ -114,7 +124,7 @@ public final class MessageStream<T> {
             lock.unlock();
         }
         // Acknowledged outside the lock: acknowledging writes to the socket.
-        if (item.flow != null) {
+        if (item.flow != null && acknowledgeOnTake) {
             item.flow.taken();
         }
         return item.message;

@@ -1,0 +1,72 @@
+package dev.tether.mqtt;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The requests of {@link MqttClient#request} waiting for their replies, matched by correlation
+ * data. All replies of a client come to one response topic, subscribed once; a reply is handed
+ * to its request directly and to no stream. A request that times out is forgotten, so a late
+ * reply is dropped (and acknowledged) instead of piling up.
+ */
+final class Replies {
+
+    /** One request waiting: the correlation data it was sent with and the future of its reply. */
+    record Pending(byte[] correlationData, CompletableFuture<MqttMessage> reply) {
+    }
+
+    private final Map<ByteBuffer, CompletableFuture<MqttMessage>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final String instance = UUID.randomUUID().toString().substring(0, 13);
+    private volatile String topic;
+
+    /** This client's response topic, unique to it and this client instance. */
+    String topic(String clientIdentifier) {
+        if (topic == null) {
+            String safeIdentifier = clientIdentifier.replaceAll("[+#/\\u0000]", "_");
+            topic = "tether/replies/" + (safeIdentifier.isEmpty() ? "client" : safeIdentifier) + "/" + instance;
+        }
+        return topic;
+    }
+
+    /** True exactly once: for the first request, which subscribes to the response topic. */
+    boolean needsSubscription() {
+        return subscribed.compareAndSet(false, true);
+    }
+
+    void subscriptionFailed() {
+        subscribed.set(false);
+    }
+
+    Pending expect(Duration timeout) {
+        byte[] correlation = ByteBuffer.allocate(Long.BYTES).putLong(sequence.incrementAndGet()).array();
+        ByteBuffer key = ByteBuffer.wrap(correlation);
+        CompletableFuture<MqttMessage> reply = new CompletableFuture<MqttMessage>()
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        waiting.put(key, reply);
+        reply.whenComplete((message, failure) -> waiting.remove(key));
+        return new Pending(correlation, reply);
+    }
+
+    /** Hands a message on our response topic to its request; false if it is not a reply to us. */
+    boolean complete(MqttMessage message) {
+        String replyTopic = topic;
+        if (replyTopic == null || !message.topic().name().equals(replyTopic)) {
+            return false;
+        }
+        byte[] correlation = message.correlationDataWithoutCopy();
+        CompletableFuture<MqttMessage> reply = correlation == null ? null : waiting.remove(ByteBuffer.wrap(correlation));
+        if (reply != null) {
+            reply.complete(message);
+        }
+        return true;
+    }
+}
