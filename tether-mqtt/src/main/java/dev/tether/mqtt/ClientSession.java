@@ -22,6 +22,7 @@ import dev.tether.mqtt.internal.session.InboundFlow;
 import dev.tether.mqtt.internal.session.MessageStream;
 import dev.tether.mqtt.internal.session.PacketIdentifiers;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +45,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ClientSession implements PacketListener {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
+
+    /** A QoS 1/2 message that arrived before any stream wanted it, held unacknowledged. */
+    private record Unclaimed(MqttMessage message, InboundFlow flow) {
+    }
 
     /** What a packet identifier in use is waiting for. */
     private record OutboundFlow(Packet request, CompletableFuture<Packet> reply, boolean holdsInflightSlot) {
@@ -61,7 +67,10 @@ final class ClientSession implements PacketListener {
     private final Map<Integer, InboundFlow> exactlyOnceReceived = new ConcurrentHashMap<>();
     private final Map<Integer, String> inboundAliases = new HashMap<>();
     private final TopicAliases outboundAliases;
-    private final ReentrantLock allMessagesLock = new ReentrantLock();
+    /** Guards which streams exist and the messages no stream has claimed yet; never held while waiting on a stream. */
+    private final ReentrantLock routingLock = new ReentrantLock();
+    private final Condition unclaimedRoom = routingLock.newCondition();
+    private final ArrayDeque<Unclaimed> unclaimed = new ArrayDeque<>();
     private volatile MessageStream<MqttMessage> allMessages;
     private volatile MqttException failure;
     private final Replies replies = new Replies();
@@ -224,7 +233,13 @@ final class ClientSession implements PacketListener {
             MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
             Subscription subscription = new Subscription(this, request.filters(), subscriptionId, stream);
             // Registered before SUBSCRIBE goes out, so retained messages that follow it are kept.
-            subscriptions.add(subscription);
+            routingLock.lock();
+            try {
+                subscriptions.add(subscription);
+                claimUnclaimed(stream, subscription::matches);
+            } finally {
+                routingLock.unlock();
+            }
             List<TopicSubscription> entries = new ArrayList<>();
             for (SubscribeRequest.Entry entry : request.entries()) {
                 entries.add(new TopicSubscription(entry.filter().filter(), entry.qos(), entry.noLocal(),
@@ -360,10 +375,11 @@ final class ClientSession implements PacketListener {
     }
 
     MessageStream<MqttMessage> allMessages() {
-        allMessagesLock.lock();
+        routingLock.lock();
         try {
             if (allMessages == null) {
                 allMessages = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
+                claimUnclaimed(allMessages, topic -> true);
                 if (failure != null) {
                     allMessages.fail(failure);
                 } else if (options.isClosing()) {
@@ -372,7 +388,7 @@ final class ClientSession implements PacketListener {
             }
             return allMessages;
         } finally {
-            allMessagesLock.unlock();
+            routingLock.unlock();
         }
     }
 
@@ -493,21 +509,62 @@ final class ClientSession implements PacketListener {
     /**
      * Puts the message into every stream that wants it, once each: the subscriptions whose
      * identifier it carries (or, without identifiers, whose filters match), and the stream of
-     * all messages if it was opened.
+     * all messages if it was opened. A QoS 1/2 message that no stream wants yet is held,
+     * unacknowledged, until a subscription or {@code messages()} claims it: on a resumed session
+     * the broker sends what it kept before the application could subscribe again, and
+     * acknowledging such a message would lose it. QoS 0 messages nobody wants are dropped.
      */
     private void route(MqttMessage message, InboundFlow flow) throws InterruptedException {
-        List<Integer> ids = message.subscriptionIdentifiers();
-        for (Subscription subscription : subscriptions) {
-            boolean wanted = !ids.isEmpty() && subscription.identifier() != 0
-                    ? ids.contains(subscription.identifier())
-                    : subscription.matches(message.topic());
-            if (wanted) {
-                subscription.stream().put(message, flow);
+        List<MessageStream<MqttMessage>> targets = new ArrayList<>(2);
+        routingLock.lock();
+        try {
+            List<Integer> ids = message.subscriptionIdentifiers();
+            for (Subscription subscription : subscriptions) {
+                boolean wanted = !ids.isEmpty() && subscription.identifier() != 0
+                        ? ids.contains(subscription.identifier())
+                        : subscription.matches(message.topic());
+                if (wanted) {
+                    targets.add(subscription.stream());
+                }
             }
+            if (allMessages != null) {
+                targets.add(allMessages);
+            }
+            if (targets.isEmpty()) {
+                if (flow == null) {
+                    LOG.log(System.Logger.Level.DEBUG, "QoS 0 message on {0} dropped: no stream wants it", message.topic());
+                    return;
+                }
+                // Bounded: past maxQueuedIncoming the reader waits, which is TCP backpressure.
+                while (unclaimed.size() >= options.maxQueuedIncoming() && failure == null && !options.isClosing()) {
+                    unclaimedRoom.await();
+                }
+                flow.hold();
+                unclaimed.add(new Unclaimed(message, flow));
+                return;
+            }
+        } finally {
+            routingLock.unlock();
         }
-        MessageStream<MqttMessage> all = allMessages;
-        if (all != null) {
-            all.put(message, flow);
+        // Outside the lock: a full stream makes the reader wait here for its consumer.
+        for (MessageStream<MqttMessage> target : targets) {
+            target.put(message, flow);
+        }
+    }
+
+    /** Moves held messages that {@code stream} wants into it, in arrival order; called under the routing lock. */
+    private void claimUnclaimed(MessageStream<MqttMessage> stream, java.util.function.Predicate<Topic> wants) {
+        var iterator = unclaimed.iterator();
+        while (iterator.hasNext()) {
+            Unclaimed held = iterator.next();
+            if (wants.test(held.message.topic())) {
+                if (!stream.offer(held.message, held.flow)) {
+                    return; // full: the rest stays held, in order
+                }
+                iterator.remove();
+                held.flow.released();
+                unclaimedRoom.signalAll();
+            }
         }
     }
 
@@ -538,13 +595,20 @@ final class ClientSession implements PacketListener {
         }
         List<MessageStream<MqttMessage>> streams = new ArrayList<>();
         subscriptions.forEach(subscription -> streams.add(subscription.stream()));
-        allMessagesLock.lock();
+        routingLock.lock();
         try {
             if (allMessages != null) {
                 streams.add(allMessages);
             }
         } finally {
-            allMessagesLock.unlock();
+            routingLock.unlock();
+        }
+        routingLock.lock();
+        try {
+            unclaimed.clear(); // the connection is gone: nothing held can be acknowledged any more
+            unclaimedRoom.signalAll();
+        } finally {
+            routingLock.unlock();
         }
         for (MessageStream<MqttMessage> stream : streams) {
             if (cause != null) {

@@ -45,7 +45,7 @@ public final class MqttClientBuilder {
     private Duration willDelay = Duration.ZERO;
     private boolean cleanStart = true;
     private Duration sessionExpiry = Duration.ZERO;
-    private int receiveMaximum = 65_535;
+    private int receiveMaximum; // 0: as many as one stream buffers, maxQueuedIncoming
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
@@ -201,7 +201,9 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * MQTT 5: how many QoS 1/2 messages the broker may send before they are acknowledged; default 65535.
+     * MQTT 5: how many QoS 1/2 messages the broker may send before they are acknowledged. By
+     * default as many as one stream buffers ({@link #maxQueuedIncoming(int)}, at most 65535): since
+     * a message is acknowledged once the application takes it, this is the backpressure for QoS 1/2.
      *
      * @param receiveMaximum 1 to 65535
      * @return this builder
@@ -352,8 +354,9 @@ public final class MqttClientBuilder {
         if (!sessionExpiry.isZero()) {
             properties.integer(Property.SESSION_EXPIRY_INTERVAL, sessionExpiry.toSeconds());
         }
-        if (receiveMaximum != 65_535) {
-            properties.integer(Property.RECEIVE_MAXIMUM, receiveMaximum);
+        int announced = receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+        if (announced != 65_535) {
+            properties.integer(Property.RECEIVE_MAXIMUM, announced);
         }
         properties.integer(Property.MAXIMUM_PACKET_SIZE, maximumPacketSize);
         if (topicAliasMaximum != 0) {

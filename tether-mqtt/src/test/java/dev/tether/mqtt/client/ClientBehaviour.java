@@ -202,6 +202,45 @@ abstract class ClientBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    void messagesQueuedForAPersistentSessionWaitUnacknowledgedUntilASubscriptionClaimsThem(ProtocolVersion version)
+            throws Exception {
+        String topic = uniqueTopic("persistent");
+        String identifier = "tether-persistent-" + UUID.randomUUID().toString().substring(0, 8);
+        MqttClient first = persistentClient(version, identifier);
+        first.subscribe(topic, Qos.AT_LEAST_ONCE); // not closed: that would unsubscribe
+        first.close();
+
+        try (MqttClient publisher = connect(version)) {
+            for (int i = 0; i < 3; i++) {
+                publisher.publish(topic, "offline-" + i, Qos.AT_LEAST_ONCE);
+            }
+        }
+
+        try (MqttClient resumed = persistentClient(version, identifier)) {
+            assertTrue(resumed.connectResult().sessionPresent(), "the broker kept the session"); // [MQTT-3.2.2-2]
+            // The broker sends the queued messages right after CONNACK, before any stream exists;
+            // the client holds them unacknowledged until this subscription claims them.
+            try (Subscription again = resumed.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+                for (int i = 0; i < 3; i++) {
+                    MqttMessage message = again.receive(WAIT);
+                    assertNotNull(message, "queued message " + i);
+                    assertEquals("offline-" + i, message.payloadAsString());
+                }
+            }
+        }
+    }
+
+    private MqttClient persistentClient(ProtocolVersion version, String identifier) throws MqttException {
+        var builder = MqttClient.newBuilder().host(broker().host()).port(broker().port()).protocol(version)
+                .identifier(identifier).cleanStart(false);
+        if (version == ProtocolVersion.V5) {
+            builder.sessionExpiry(Duration.ofMinutes(5)); // [MQTT-3.1.2-23]
+        }
+        return builder.connect();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
     void closedClientRefusesEveryCall(ProtocolVersion version) throws Exception {
         MqttClient client = connect(version);
         client.close();

@@ -48,8 +48,13 @@ public final class InboundFlow {
         complete();
     }
 
-    /** A stream dropped the message unread. */
-    void released() {
+    /** Something other than a stream keeps the message for now (see {@link #released()}). */
+    public void hold() {
+        holders.incrementAndGet();
+    }
+
+    /** A stream dropped the message unread, or a holder let it go. */
+    public void released() {
         release();
     }
 

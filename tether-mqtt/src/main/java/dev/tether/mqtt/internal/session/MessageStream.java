@@ -78,6 +78,28 @@ public final class MessageStream<T> {
     }
 
     /**
+     * Adds a message if there is room now, without waiting.
+     *
+     * @return false if the stream is full, closed or failed: the message was not added
+     */
+    public boolean offer(T message, InboundFlow flow) {
+        lock.lock();
+        try {
+            if (items.size() >= capacity || closed || failure != null) {
+                return false;
+            }
+            if (flow != null) {
+                flow.expectTake();
+            }
+            items.add(new Item<>(message, flow));
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes the next message, waiting as long as it takes.
      *
      * @return the message, or null when the stream was closed
