@@ -1,0 +1,71 @@
+package dev.tether.mqtt.internal.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InboundAcknowledgementsTest {
+
+    private final List<Integer> sent = new ArrayList<>();
+    private final InboundAcknowledgements acknowledgements = new InboundAcknowledgements(flow -> sent.add(flow.packetId()));
+
+    @Test
+    void acknowledgesInArrivalOrderEvenWhenTakenOutOfOrder() throws Exception {
+        MessageStream<String> first = new MessageStream<>(10);
+        MessageStream<String> second = new MessageStream<>(10);
+        InboundFlow one = route(1, first);
+        InboundFlow two = route(2, second);
+
+        second.take(); // message 2 is taken first: its PUBACK must wait for message 1's [MQTT-4.6.0-2]
+        assertEquals(List.of(), sent);
+        first.take();
+        assertEquals(List.of(1, 2), sent);
+        assertEquals(0, acknowledgements.pending());
+        assertEquals(true, one.isDone() && two.isDone());
+    }
+
+    @Test
+    void aMessageIsAcknowledgedWhenTheFirstOfItsStreamsHandsItOut() throws Exception {
+        MessageStream<String> subscription = new MessageStream<>(10);
+        MessageStream<String> all = new MessageStream<>(10);
+        InboundFlow flow = acknowledgements.start(7, false);
+        subscription.put("m", flow);
+        all.put("m", flow);
+        flow.routed();
+
+        all.take();
+        assertEquals(List.of(7), sent);
+        subscription.take();
+        assertEquals(List.of(7), sent, "acknowledged once");
+    }
+
+    @Test
+    void notAcknowledgedWhileRoutingIsUnderWay() throws Exception {
+        MessageStream<String> closing = new MessageStream<>(10);
+        InboundFlow flow = acknowledgements.start(3, true);
+        closing.put("m", flow);
+        closing.close(); // dropped unread while the reader is still routing
+        assertEquals(List.of(), sent);
+        flow.routed();
+        assertEquals(List.of(3), sent, "nobody is left to read it: acknowledged");
+    }
+
+    @Test
+    void manualModeWaitsForTheApplicationsAcknowledgement() throws Exception {
+        MessageStream<String> manual = new MessageStream<>(10, false);
+        InboundFlow flow = route(9, manual);
+        manual.take();
+        assertEquals(List.of(), sent, "taking does not acknowledge in manual mode");
+        flow.taken(); // what MqttMessage.ack() calls
+        assertEquals(List.of(9), sent);
+    }
+
+    private InboundFlow route(int packetId, MessageStream<String> stream) throws InterruptedException {
+        InboundFlow flow = acknowledgements.start(packetId, false);
+        stream.put("message " + packetId, flow);
+        flow.routed();
+        return flow;
+    }
+}
