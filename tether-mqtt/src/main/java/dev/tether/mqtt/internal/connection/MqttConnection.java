@@ -2,6 +2,7 @@ package dev.tether.mqtt.internal.connection;
 
 import dev.tether.mqtt.MqttConnectException;
 import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttProtocolException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.internal.codec.Connack;
@@ -12,6 +13,7 @@ import dev.tether.mqtt.internal.codec.PacketDecoder;
 import dev.tether.mqtt.internal.codec.PacketEncoder;
 import dev.tether.mqtt.internal.codec.Pingreq;
 import dev.tether.mqtt.internal.codec.Pingresp;
+import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +55,7 @@ public final class MqttConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String name;
+    private final ProtocolVersion version;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -69,6 +72,7 @@ public final class MqttConnection {
         this.encoder = new PacketEncoder(version);
         this.decoder = new PacketDecoder(version, maximumPacketSize);
         this.name = name;
+        this.version = version;
     }
 
     /**
@@ -240,9 +244,10 @@ public final class MqttConnection {
             }
         } catch (MqttException e) {
             cause = e;
-            if (e.reasonCode().isError() && e instanceof dev.tether.mqtt.MqttProtocolException) {
-                // The broker broke the protocol: tell it why before closing [MQTT-4.13.1-1].
-                trySend(new Disconnect(e.reasonCode(), dev.tether.mqtt.internal.codec.Properties.EMPTY));
+            if (e instanceof MqttProtocolException && version == ProtocolVersion.V5) {
+                // The broker broke the protocol: MQTT 5 says why in a DISCONNECT before closing
+                // [MQTT-4.13.1-1]; MQTT 3.1.1 has no reason codes and just closes [MQTT-4.8.0-1].
+                trySend(new Disconnect(e.reasonCode(), Properties.EMPTY));
             }
         } catch (IOException e) {
             if (!closed.get()) {
@@ -259,7 +264,7 @@ public final class MqttConnection {
 
     private MqttException serverDisconnect(Disconnect disconnect) {
         String reason = disconnect.properties().string(Property.REASON_STRING);
-        return new MqttException(disconnect.reasonCode().isError() ? disconnect.reasonCode() : ReasonCode.UNSPECIFIED_ERROR,
+        return new MqttException(disconnect.reasonCode(),
                 "broker " + name + " disconnected: " + disconnect.reasonCode().describe()
                         + (reason == null ? "" : ": " + reason));
     }
