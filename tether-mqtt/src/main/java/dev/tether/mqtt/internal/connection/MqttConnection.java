@@ -246,7 +246,7 @@ public final class MqttConnection {
             cause = e;
             if (e instanceof MqttProtocolException && version == ProtocolVersion.V5) {
                 // The broker broke the protocol: MQTT 5 says why in a DISCONNECT before closing
-                // [MQTT-4.13.1-1]; MQTT 3.1.1 has no reason codes and just closes [MQTT-4.8.0-1].
+                // (MQTT 5, 4.13.1); MQTT 3.1.1 has no reason codes and just closes [MQTT-4.8.0-1].
                 trySend(new Disconnect(e.reasonCode(), Properties.EMPTY));
             }
         } catch (IOException e) {
