@@ -53,6 +53,8 @@ public final class MqttConnection {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set before the client's own DISCONNECT goes out: the broker closing the socket after it is no failure. */
+    private final AtomicBoolean disconnecting = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String name;
     private final ProtocolVersion version;
@@ -236,7 +238,7 @@ public final class MqttConnection {
                     }
                 }
                 if (!fill()) {
-                    if (!closed.get()) {
+                    if (!closed.get() && !disconnecting.get()) {
                         cause = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection");
                     }
                     return;
@@ -250,7 +252,7 @@ public final class MqttConnection {
                 trySend(new Disconnect(e.reasonCode(), Properties.EMPTY));
             }
         } catch (IOException e) {
-            if (!closed.get()) {
+            if (!closed.get() && !disconnecting.get()) {
                 cause = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: " + e.getMessage(), e);
             }
         } catch (InterruptedException e) {
@@ -315,7 +317,7 @@ public final class MqttConnection {
      * threads to end, at most {@code timeout}.
      */
     public void close(Disconnect disconnect, Duration timeout) {
-        if (disconnect != null && !closed.get()) {
+        if (disconnecting.compareAndSet(false, true) && disconnect != null && !closed.get()) {
             trySend(disconnect);
         }
         if (closed.compareAndSet(false, true)) {
