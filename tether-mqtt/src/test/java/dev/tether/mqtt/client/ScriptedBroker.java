@@ -52,9 +52,9 @@ final class ScriptedBroker implements AutoCloseable {
 
     /** Sends raw bytes to the connected client. */
     void send(String hex) throws Exception {
-        Socket socket = accepted.get(10, TimeUnit.SECONDS);
-        socket.getOutputStream().write(HexFormat.ofDelimiter(" ").parseHex(hex));
-        socket.getOutputStream().flush();
+        // One write on the unbuffered socket stream: the client may close the connection right
+        // after reading these bytes, and a second call on the socket would then fail.
+        accepted.get(10, TimeUnit.SECONDS).getOutputStream().write(HexFormat.ofDelimiter(" ").parseHex(hex));
     }
 
     /** Everything the client sent after CONNECT, as hex, once it closed the connection. */
