@@ -63,15 +63,7 @@ public final class MessageStream<T> {
             while (items.size() >= capacity && !closed && failure == null) {
                 notFull.await();
             }
-            if (closed || failure != null) {
-                return false;
-            }
-            if (flow != null) {
-                flow.expectTake();
-            }
-            items.add(new Item<>(message, flow));
-            notEmpty.signal();
-            return true;
+            return enqueue(message, flow);
         } finally {
             lock.unlock();
         }
@@ -85,18 +77,23 @@ public final class MessageStream<T> {
     public boolean offer(T message, InboundFlow flow) {
         lock.lock();
         try {
-            if (items.size() >= capacity || closed || failure != null) {
-                return false;
-            }
-            if (flow != null) {
-                flow.expectTake();
-            }
-            items.add(new Item<>(message, flow));
-            notEmpty.signal();
-            return true;
+            return items.size() < capacity && enqueue(message, flow);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Adds under the lock, counting the flow's new holder; false when the stream no longer takes messages. */
+    private boolean enqueue(T message, InboundFlow flow) {
+        if (closed || failure != null) {
+            return false;
+        }
+        if (flow != null) {
+            flow.expectTake();
+        }
+        items.add(new Item<>(message, flow));
+        notEmpty.signal();
+        return true;
     }
 
     /**
