@@ -5,6 +5,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.UserProperty;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -60,9 +61,18 @@ public final class PacketEncoder {
         return encode(fit(packet, maximumPacketSize));
     }
 
-    /** Writes the packet at {@code out}'s position; {@code out} must have {@link #size} bytes left. */
+    /**
+     * Writes the packet at {@code out}'s position; {@code out} must have {@link #size} bytes left.
+     * MQTT is big-endian whatever the buffer's byte order, which is restored afterwards.
+     */
     public void encode(Packet packet, ByteBuffer out) {
-        write(packet, remainingLength(packet), out);
+        ByteOrder order = out.order();
+        out.order(ByteOrder.BIG_ENDIAN);
+        try {
+            write(packet, remainingLength(packet), out);
+        } finally {
+            out.order(order);
+        }
     }
 
     /** The packet itself, or a smaller version of it that fits; see {@link #encode(Packet, int)}. */

@@ -128,6 +128,15 @@ class EncoderTest {
     }
 
     @Test
+    void writesBigEndianIntoALittleEndianBufferAndLeavesItsOrder() {
+        Puback puback = new Puback(0x0102);
+        ByteBuffer out = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v5.encode(puback, out);
+        assertEquals("40 02 01 02", hex(out.flip()));
+        assertEquals(java.nio.ByteOrder.LITTLE_ENDIAN, out.order());
+    }
+
+    @Test
     void passwordIsNeverShownByConnectToString() {
         Connect connect = new Connect(ProtocolVersion.V5, "c", true, 60, Properties.EMPTY, null, "user",
                 "s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
