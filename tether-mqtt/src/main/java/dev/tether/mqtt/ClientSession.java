@@ -108,7 +108,7 @@ final class ClientSession implements PacketListener {
                 throw new MqttException(ReasonCode.RETAIN_NOT_SUPPORTED, "the broker does not accept retained messages");
             }
             if (message.qos() == Qos.AT_MOST_ONCE) {
-                connection.send(Messages.toPublish(message, 0, v5), outboundAliases::apply);
+                connection.send(Messages.toPublish(message, 0, v5), this::withAlias);
                 return CompletableFuture.completedFuture(new PublishResult(ReasonCode.SUCCESS, null, List.of()));
             }
             Publish publish = Messages.toPublish(message, 1, v5);
@@ -154,12 +154,17 @@ final class ClientSession implements PacketListener {
         outbound.put(packetId, flow);
         try {
             checkUsable();
-            connection.send(withId, isPublish ? outboundAliases::apply : p -> p);
+            connection.send(withId, isPublish ? this::withAlias : p -> p);
         } catch (MqttException | RuntimeException e) {
             finish(packetId);
             throw e;
         }
         return flow.reply;
+    }
+
+    /** Called under the connection's write lock: see {@link TopicAliases}. */
+    private Packet withAlias(Packet packet) {
+        return outboundAliases.apply(packet, connection::fits);
     }
 
     private void acquireInflightSlot() throws MqttException {
