@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +64,9 @@ final class ClientSession implements PacketListener {
     private final TopicAliases outboundAliases;
     private final ReentrantLock allMessagesLock = new ReentrantLock();
     private volatile MessageStream<MqttMessage> allMessages;
+    // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
+    // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
+    private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
     private volatile MqttException failure;
 
     ClientSession(MqttConnection connection, Connack connack, ClientOptions options, String clientIdentifier) {
@@ -227,6 +231,11 @@ final class ClientSession implements PacketListener {
             int subscriptionId = connected.subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
             MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming());
             Subscription subscription = new Subscription(this, request.filters(), subscriptionId, stream);
+            if (subscriptionId != 0) {
+                for (TopicFilter filter : request.filters()) {
+                    identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(subscriptionId);
+                }
+            }
             // Registered before SUBSCRIBE goes out, so retained messages that follow it are kept.
             subscriptions.add(subscription);
             List<TopicSubscription> entries = new ArrayList<>();
@@ -306,6 +315,9 @@ final class ClientSession implements PacketListener {
     CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
         if (filters.isEmpty() || failure != null || options.isClosing()) {
             return CompletableFuture.completedFuture(null);
+        }
+        for (String filter : filters) {
+            identifiersByFilter.remove(TopicFilter.of(filter));
         }
         try {
             return send(new Unsubscribe(1, filters, Properties.EMPTY), false).thenCompose(packet -> {
@@ -446,15 +458,15 @@ final class ClientSession implements PacketListener {
     }
 
     /**
-     * Puts the message into every stream that wants it, once each: the subscriptions whose
-     * identifier it carries (or, without identifiers, whose filters match), and the stream of
-     * all messages if it was opened.
+     * Puts the message into every stream that wants it, once each: the subscriptions it was sent
+     * for (by its subscription identifiers or, without identifiers, by their filters), and the
+     * stream of all messages if it was opened.
      */
     private void route(MqttMessage message, InboundFlow flow) throws InterruptedException {
         List<Integer> ids = message.subscriptionIdentifiers();
         for (Subscription subscription : subscriptions) {
             boolean wanted = !ids.isEmpty() && subscription.identifier() != 0
-                    ? ids.contains(subscription.identifier())
+                    ? sentFor(subscription, message.topic(), ids)
                     : subscription.matches(message.topic());
             if (wanted) {
                 subscription.stream().put(message, flow);
@@ -464,6 +476,26 @@ final class ClientSession implements PacketListener {
         if (all != null) {
             all.put(message, flow);
         }
+    }
+
+    /**
+     * Whether a message tagged with {@code ids} was sent for one of the subscription's filters.
+     * A SUBSCRIBE to a filter the broker already has replaces that subscription and its
+     * identifier [MQTT-3.8.4-3], so the message may carry the identifier of another Subscription
+     * to the same filter, even a closed one: any identifier the filter was subscribed with counts.
+     */
+    private boolean sentFor(Subscription subscription, Topic topic, List<Integer> ids) {
+        for (TopicFilter filter : subscription.filters()) {
+            Set<Integer> identifiers = identifiersByFilter.get(filter);
+            if (identifiers != null && filter.matches(topic)) {
+                for (Integer id : ids) {
+                    if (identifiers.contains(id)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Sends the PUBACK or PUBREC of a message the application now has [MQTT-4.3.2-4, MQTT-4.3.3-8]. */
