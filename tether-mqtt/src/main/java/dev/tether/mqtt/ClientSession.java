@@ -64,6 +64,9 @@ final class ClientSession implements PacketListener {
     private final TopicAliases outboundAliases;
     private final ReentrantLock allMessagesLock = new ReentrantLock();
     private volatile MessageStream<MqttMessage> allMessages;
+    // Set once the application asked for allMessages; until then, in a resumed session, it holds
+    // only the messages no subscription took (see the constructor).
+    private volatile boolean allMessagesRequested;
     // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
     // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
     private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
@@ -77,6 +80,12 @@ final class ClientSession implements PacketListener {
         this.inflight = new Semaphore(connected.receiveMaximum());
         this.outboundAliases = new TopicAliases(connected.topicAliasMaximum());
         this.acknowledgements = new InboundAcknowledgements(this::acknowledge);
+        if (connected.sessionPresent()) {
+            // A resumed session brings the messages the broker queued while the client was away,
+            // right after the CONNACK and before the application can open a stream. Without a
+            // stream they would be acknowledged and dropped: keep them for messages() instead.
+            allMessages = new MessageStream<>(options.maxQueuedIncoming());
+        }
     }
 
     private static ConnectResult connectResult(Connack connack, ClientOptions options, String clientIdentifier) {
@@ -338,6 +347,7 @@ final class ClientSession implements PacketListener {
     MessageStream<MqttMessage> allMessages() {
         allMessagesLock.lock();
         try {
+            allMessagesRequested = true;
             if (allMessages == null) {
                 allMessages = new MessageStream<>(options.maxQueuedIncoming());
                 if (failure != null) {
@@ -460,20 +470,22 @@ final class ClientSession implements PacketListener {
     /**
      * Puts the message into every stream that wants it, once each: the subscriptions it was sent
      * for (by its subscription identifiers or, without identifiers, by their filters), and the
-     * stream of all messages if it was opened.
+     * stream of all messages if it was opened — or, in a resumed session before the application
+     * opened it, if no subscription took the message.
      */
     private void route(MqttMessage message, InboundFlow flow) throws InterruptedException {
         List<Integer> ids = message.subscriptionIdentifiers();
+        boolean taken = false;
         for (Subscription subscription : subscriptions) {
             boolean wanted = !ids.isEmpty() && subscription.identifier() != 0
                     ? sentFor(subscription, message.topic(), ids)
                     : subscription.matches(message.topic());
-            if (wanted) {
-                subscription.stream().put(message, flow);
+            if (wanted && subscription.stream().put(message, flow)) {
+                taken = true;
             }
         }
         MessageStream<MqttMessage> all = allMessages;
-        if (all != null) {
+        if (all != null && (allMessagesRequested || !taken)) {
             all.put(message, flow);
         }
     }

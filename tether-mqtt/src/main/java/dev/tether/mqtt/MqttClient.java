@@ -314,6 +314,12 @@ public final class MqttClient implements AutoCloseable {
      * {@link Subscription} goes to both streams, once each, and is acknowledged as soon as
      * either has given it out.
      *
+     * <p>When the broker resumed a session ({@link ConnectResult#sessionPresent()}), the messages
+     * it queued while the client was away arrive right after connecting, before any subscription
+     * exists: messages that no subscription takes are kept here from the start, unacknowledged
+     * until read. Read them here, or the client stops reading once {@code maxQueuedIncoming} of
+     * them wait.
+     *
      * @return the stream of all incoming messages, the same every call
      */
     public Iterable<MqttMessage> messages() {
