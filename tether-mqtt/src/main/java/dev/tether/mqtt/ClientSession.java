@@ -269,6 +269,7 @@ final class ClientSession implements PacketListener {
                     if (code.isError()) {
                         subscriptions.remove(subscription);
                         stream.close();
+                        unsubscribeGranted(request.filters(), suback.reasonCodes());
                         return CompletableFuture.failedFuture(new MqttException(code, "the broker refused the subscription to '"
                                 + request.filters().get(Math.min(i, request.filters().size() - 1)) + "': " + code.describe()
                                 + (reason == null ? "" : ": " + reason)));
@@ -285,6 +286,25 @@ final class ClientSession implements PacketListener {
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A SUBSCRIBE the broker refused in part is reported as refused, so the filters it granted
+     * must not stay subscribed on the broker, delivering messages nobody asked for: unsubscribes
+     * those no open subscription uses. Does not wait for the UNSUBACK.
+     */
+    private void unsubscribeGranted(List<TopicFilter> filters, List<ReasonCode> codes) {
+        List<String> granted = new ArrayList<>();
+        for (int i = 0; i < Math.min(filters.size(), codes.size()); i++) {
+            TopicFilter filter = filters.get(i);
+            if (!codes.get(i).isError() && subscriptions.stream().noneMatch(other -> other.filters().contains(filter))) {
+                granted.add(filter.filter());
+            }
+        }
+        unsubscribeFilters(granted).exceptionally(e -> {
+            LOG.log(System.Logger.Level.DEBUG, "unsubscribe of the granted filters {0} failed: {1}", granted, e.toString());
+            return null;
+        });
     }
 
     /** What the broker said it does not support fails here, before anything is sent. */

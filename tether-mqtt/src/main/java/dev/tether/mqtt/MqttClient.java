@@ -276,7 +276,8 @@ public final class MqttClient implements AutoCloseable {
      *
      * @param request the filters and options
      * @return the subscription; close it to unsubscribe
-     * @throws MqttException if the broker refused any filter or does not support it
+     * @throws MqttException if the broker refused any filter (the filters it granted are then
+     *     unsubscribed again) or does not support it
      */
     public Subscription subscribe(SubscribeRequest request) throws MqttException {
         return await(subscribeAsync(request), "subscribe to " + request.filters());
