@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,6 +73,9 @@ final class ClientSession implements PacketListener {
     private final Condition unclaimedRoom = routingLock.newCondition();
     private final ArrayDeque<Unclaimed> unclaimed = new ArrayDeque<>();
     private volatile MessageStream<MqttMessage> allMessages;
+    // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
+    // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
+    private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
     private volatile MqttException failure;
     private final Replies replies = new Replies();
 
@@ -118,7 +122,7 @@ final class ClientSession implements PacketListener {
                 throw new MqttException(ReasonCode.RETAIN_NOT_SUPPORTED, "the broker does not accept retained messages");
             }
             if (message.qos() == Qos.AT_MOST_ONCE) {
-                connection.send(Messages.toPublish(message, 0, v5), outboundAliases::apply);
+                connection.send(Messages.toPublish(message, 0, v5), this::withAlias);
                 return CompletableFuture.completedFuture(new PublishResult(ReasonCode.SUCCESS, null, List.of()));
             }
             Publish publish = Messages.toPublish(message, 1, v5);
@@ -164,12 +168,17 @@ final class ClientSession implements PacketListener {
         outbound.put(packetId, flow);
         try {
             checkUsable();
-            connection.send(withId, isPublish ? outboundAliases::apply : p -> p);
+            connection.send(withId, isPublish ? this::withAlias : p -> p);
         } catch (MqttException | RuntimeException e) {
             finish(packetId);
             throw e;
         }
         return flow.reply;
+    }
+
+    /** Called under the connection's write lock: see {@link TopicAliases}. */
+    private Packet withAlias(Packet packet) {
+        return outboundAliases.apply(packet, connection::fits);
     }
 
     private void acquireInflightSlot() throws MqttException {
@@ -232,6 +241,11 @@ final class ClientSession implements PacketListener {
             int subscriptionId = connected.subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
             MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
             Subscription subscription = new Subscription(this, request.filters(), subscriptionId, stream);
+            if (subscriptionId != 0) {
+                for (TopicFilter filter : request.filters()) {
+                    identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(subscriptionId);
+                }
+            }
             // Registered before SUBSCRIBE goes out, so retained messages that follow it are kept.
             routingLock.lock();
             try {
@@ -262,6 +276,7 @@ final class ClientSession implements PacketListener {
                     if (code.isError()) {
                         subscriptions.remove(subscription);
                         stream.close();
+                        unsubscribeGranted(request.filters(), suback.reasonCodes());
                         return CompletableFuture.failedFuture(new MqttException(code, "the broker refused the subscription to '"
                                 + request.filters().get(Math.min(i, request.filters().size() - 1)) + "': " + code.describe()
                                 + (reason == null ? "" : ": " + reason)));
@@ -278,6 +293,25 @@ final class ClientSession implements PacketListener {
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A SUBSCRIBE the broker refused in part is reported as refused, so the filters it granted
+     * must not stay subscribed on the broker, delivering messages nobody asked for: unsubscribes
+     * those no open subscription uses. Does not wait for the UNSUBACK.
+     */
+    private void unsubscribeGranted(List<TopicFilter> filters, List<ReasonCode> codes) {
+        List<String> granted = new ArrayList<>();
+        for (int i = 0; i < Math.min(filters.size(), codes.size()); i++) {
+            TopicFilter filter = filters.get(i);
+            if (!codes.get(i).isError() && subscriptions.stream().noneMatch(other -> other.filters().contains(filter))) {
+                granted.add(filter.filter());
+            }
+        }
+        unsubscribeFilters(granted).exceptionally(e -> {
+            LOG.log(System.Logger.Level.DEBUG, "unsubscribe of the granted filters {0} failed: {1}", granted, e.toString());
+            return null;
+        });
     }
 
     /** What the broker said it does not support fails here, before anything is sent. */
@@ -317,6 +351,9 @@ final class ClientSession implements PacketListener {
     CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
         if (filters.isEmpty() || failure != null || options.isClosing()) {
             return CompletableFuture.completedFuture(null);
+        }
+        for (String filter : filters) {
+            identifiersByFilter.remove(TopicFilter.of(filter));
         }
         try {
             return send(new Unsubscribe(1, filters, Properties.EMPTY), false).thenCompose(packet -> {
@@ -521,7 +558,7 @@ final class ClientSession implements PacketListener {
             List<Integer> ids = message.subscriptionIdentifiers();
             for (Subscription subscription : subscriptions) {
                 boolean wanted = !ids.isEmpty() && subscription.identifier() != 0
-                        ? ids.contains(subscription.identifier())
+                        ? sentFor(subscription, message.topic(), ids)
                         : subscription.matches(message.topic());
                 if (wanted) {
                     targets.add(subscription.stream());
@@ -566,6 +603,26 @@ final class ClientSession implements PacketListener {
                 unclaimedRoom.signalAll();
             }
         }
+    }
+
+    /**
+     * Whether a message tagged with {@code ids} was sent for one of the subscription's filters.
+     * A SUBSCRIBE to a filter the broker already has replaces that subscription and its
+     * identifier [MQTT-3.8.4-3], so the message may carry the identifier of another Subscription
+     * to the same filter, even a closed one: any identifier the filter was subscribed with counts.
+     */
+    private boolean sentFor(Subscription subscription, Topic topic, List<Integer> ids) {
+        for (TopicFilter filter : subscription.filters()) {
+            Set<Integer> identifiers = identifiersByFilter.get(filter);
+            if (identifiers != null && filter.matches(topic)) {
+                for (Integer id : ids) {
+                    if (identifiers.contains(id)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Sends the PUBACK or PUBREC of a message the application now has [MQTT-4.3.2-4, MQTT-4.3.3-8]. */

@@ -346,7 +346,8 @@ public final class MqttClient implements AutoCloseable {
      *
      * @param request the filters and options
      * @return the subscription; close it to unsubscribe
-     * @throws MqttException if the broker refused any filter or does not support it
+     * @throws MqttException if the broker refused any filter (the filters it granted are then
+     *     unsubscribed again) or does not support it
      */
     public Subscription subscribe(SubscribeRequest request) throws MqttException {
         return await(subscribeAsync(request), "subscribe to " + request.filters());
@@ -383,6 +384,12 @@ public final class MqttClient implements AutoCloseable {
      * client stops reading from the broker until they are taken. A message that also matches a
      * {@link Subscription} goes to both streams, once each, and is acknowledged as soon as
      * either has given it out.
+     *
+     * <p>When the broker resumed a session ({@link ConnectResult#sessionPresent()}), the QoS 1/2
+     * messages it queued while the client was away arrive right after connecting, before any
+     * stream exists: the client holds them unacknowledged (at most {@code maxQueuedIncoming}, then
+     * it stops reading) until a new {@link Subscription} whose filters match, or this stream,
+     * claims them.
      *
      * @return the stream of all incoming messages, the same every call
      */

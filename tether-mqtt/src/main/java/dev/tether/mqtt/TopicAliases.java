@@ -6,6 +6,7 @@ import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.codec.Publish;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Outgoing topic aliases (MQTT 5): the first PUBLISH to a topic sets an alias, later ones send an
@@ -23,22 +24,33 @@ final class TopicAliases {
         this.maximum = maximum;
     }
 
-    Packet apply(Packet packet) {
+    /**
+     * The packet as it is to be written: with its topic's alias, setting it on first use.
+     *
+     * @param fits whether a packet is within the broker's maximum packet size: an alias is not
+     *     set by a packet that its alias makes too large, since that packet is refused unsent
+     */
+    Packet apply(Packet packet, Predicate<Packet> fits) {
         if (maximum == 0 || !(packet instanceof Publish publish) || publish.topic().isEmpty()) {
             return packet;
         }
         Integer alias = aliases.get(publish.topic());
-        boolean firstUse = false;
-        if (alias == null) {
+        boolean firstUse = alias == null;
+        if (firstUse) {
             if (aliases.size() >= maximum) {
                 return packet;
             }
             alias = aliases.size() + 1;
-            aliases.put(publish.topic(), alias);
-            firstUse = true;
         }
         Properties properties = publish.properties().toBuilder().integer(Property.TOPIC_ALIAS, alias).build();
-        return new Publish(firstUse ? publish.topic() : "", publish.payload(), publish.qos(), publish.retain(),
-                publish.dup(), publish.packetId(), properties);
+        Publish aliased = new Publish(firstUse ? publish.topic() : "", publish.payload(), publish.qos(),
+                publish.retain(), publish.dup(), publish.packetId(), properties);
+        if (firstUse) {
+            if (!fits.test(aliased)) {
+                return packet;
+            }
+            aliases.put(publish.topic(), alias);
+        }
+        return aliased;
     }
 }

@@ -16,7 +16,6 @@ import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Subscription;
-import dev.tether.mqtt.testkit.MqttBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,21 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * What the client does against a real broker, for both protocol versions. Each broker gets a
  * subclass that supplies it: embedded HiveMQ CE in the default build, Mosquitto in the interop profile.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class ClientBehaviour {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    abstract MqttBroker broker();
-
-    MqttClient connect(ProtocolVersion version) throws MqttException {
-        return MqttClient.newBuilder().host(broker().host()).port(broker().port()).protocol(version).connect();
-    }
-
-    /** A topic no other test uses, so tests sharing a broker do not see each other's messages. */
-    static String uniqueTopic(String name) {
-        return "tether-test/" + name + "/" + UUID.randomUUID();
-    }
+abstract class ClientBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)

@@ -161,8 +161,20 @@ public final class MqttConnection {
         try {
             if (bytes == null) {
                 packet = underLock.apply(packet);
+                // Not caught as a lost connection below: a packet too large for the broker is
+                // refused unsent [MQTT-3.2.2-15], and the connection carries on.
                 bytes = encoder.encode(packet, peerMaximumPacketSize);
             }
+            writeLocked(bytes);
+        } finally {
+            writeLock.unlock();
+        }
+        Packet sent = packet;
+        LOG.log(Level.TRACE, () -> "sent " + sent);
+    }
+
+    private void writeLocked(ByteBuffer bytes) throws MqttException {
+        try {
             if (closed.get()) {
                 throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " is closed");
             }
@@ -174,11 +186,12 @@ public final class MqttConnection {
                     + e.getMessage(), e);
             fail(lost);
             throw lost;
-        } finally {
-            writeLock.unlock();
         }
-        Packet sent = packet;
-        LOG.log(Level.TRACE, () -> "sent " + sent);
+    }
+
+    /** {@return whether the packet is within the broker's maximum packet size as it is} */
+    public boolean fits(Packet packet) {
+        return encoder.size(packet) <= peerMaximumPacketSize;
     }
 
     private void write(Packet packet) throws IOException {

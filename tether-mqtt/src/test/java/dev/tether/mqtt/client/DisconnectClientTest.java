@@ -1,0 +1,72 @@
+package dev.tether.mqtt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Subscription;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** DISCONNECT both ways, watched from a fake broker: what the client sends, and what it makes of the broker's. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DisconnectClientTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    static FakeBroker acceptingBroker(boolean v5) {
+        return FakeBroker.start(packet -> switch (packet.type()) {
+            case FakeBroker.Packet.CONNECT -> FakeBroker.connack(v5, 0, null);
+            case FakeBroker.Packet.SUBSCRIBE -> FakeBroker.suback(v5, packet.packetId(), 1, null);
+            default -> null;
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void closeSendsDisconnectThenNothingMoreAndClosesTheConnection(ProtocolVersion version) throws Exception {
+        try (FakeBroker broker = acceptingBroker(version == ProtocolVersion.V5)) {
+            MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).protocol(version).connect();
+            assertEquals(FakeBroker.Packet.CONNECT, broker.nextPacket(WAIT).type());
+            client.close();
+            FakeBroker.Packet disconnect = broker.nextPacket(WAIT);
+            assertNotNull(disconnect);
+            assertEquals(FakeBroker.Packet.DISCONNECT, disconnect.type());
+            // After DISCONNECT the client closes the connection and sends nothing more
+            // ([MQTT-3.14.4-1] and [MQTT-3.14.4-2], in both versions).
+            assertTrue(broker.awaitClosedByClient(WAIT), "the client closed the connection");
+            assertNull(broker.nextPacket(Duration.ZERO), "nothing after the DISCONNECT");
+        }
+    }
+
+    @Test
+    void theReasonOfTheBrokersDisconnectReachesWhoeverWaits() throws Exception {
+        try (FakeBroker broker = acceptingBroker(true);
+             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).connect();
+             Subscription subscription = client.subscribe("news", Qos.AT_LEAST_ONCE)) {
+            assertNull(subscription.receive(Duration.ofMillis(100)), "waiting before the DISCONNECT");
+            broker.send(FakeBroker.disconnect(0x8B, "maintenance"));
+            MqttException e = assertThrows(MqttException.class, subscription::receive);
+            assertEquals(ReasonCode.SERVER_SHUTTING_DOWN, e.reasonCode());
+            assertTrue(e.getMessage().contains("maintenance"), e.getMessage());
+            // A DISCONNECT with an error code ends the connection [MQTT-4.13.2-1]: the client
+            // closes it, without a DISCONNECT of its own.
+            assertTrue(broker.awaitClosedByClient(WAIT), "the client closed the connection");
+            FakeBroker.Packet packet;
+            while ((packet = broker.nextPacket(Duration.ZERO)) != null) {
+                assertTrue(packet.type() != FakeBroker.Packet.DISCONNECT, "the client answered with a DISCONNECT");
+            }
+        }
+    }
+}

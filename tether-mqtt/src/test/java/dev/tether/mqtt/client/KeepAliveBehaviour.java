@@ -1,0 +1,57 @@
+package dev.tether.mqtt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Subscription;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Keep-alive: an idle client keeps its connection, and a broker gone silent is noticed. */
+abstract class KeepAliveBehaviour extends BrokerBehaviour {
+
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void anIdleClientStaysConnectedForManyKeepAliveIntervals(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("idle");
+        try (MqttClient client = builder(version).keepAlive(KEEP_ALIVE).connect();
+             Subscription subscription = client.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+            assertEquals(KEEP_ALIVE, client.connectResult().keepAlive(), "the broker kept the client's keep alive");
+            // Idle for 3.5 keep-alive intervals: a broker closes a connection silent for 1.5 of
+            // them, so only the client's PINGREQs keep it open ([MQTT-3.1.2-23] in 3.1.1,
+            // [MQTT-3.1.2-20] in 5). A closed connection would make receive throw.
+            assertNull(subscription.receive(KEEP_ALIVE.multipliedBy(7).dividedBy(2)));
+            client.publish(topic, "still connected", Qos.AT_LEAST_ONCE);
+            assertEquals("still connected", subscription.receive(WAIT).payloadAsString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void aBrokerGoneSilentIsDeclaredDeadAfterOneAndAHalfKeepAlives(ProtocolVersion version) throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+             MqttClient client = builder(version).host(proxy.host()).port(proxy.port()).keepAlive(KEEP_ALIVE).connect();
+             Subscription subscription = client.subscribe(uniqueTopic("silent"), Qos.AT_LEAST_ONCE)) {
+            proxy.stall(); // the sockets stay open, nothing gets through: no PINGRESP comes
+            long stalled = System.nanoTime();
+            MqttException e = assertThrows(MqttException.class, () -> subscription.receive(WAIT));
+            long millis = Duration.ofNanos(System.nanoTime() - stalled).toMillis();
+            assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, e.reasonCode(), e.getMessage());
+            // Declared dead 1.5 keep alives after the last packet came, checked every quarter keep alive.
+            assertTrue(millis <= 1_500 + 250 + 1_500, "declared dead after " + millis + " ms");
+            // Publishing on a dead connection fails at once, naming the cause.
+            MqttException publish = assertThrows(MqttException.class, () -> client.publish("a", "b"));
+            assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, publish.reasonCode());
+        }
+    }
+}

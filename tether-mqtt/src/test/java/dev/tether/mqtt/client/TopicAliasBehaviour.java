@@ -1,0 +1,70 @@
+package dev.tether.mqtt.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Subscription;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** MQTT 5 topic aliases, from client to broker and from broker to client. */
+abstract class TopicAliasBehaviour extends BrokerBehaviour {
+
+    @Test
+    void messagesPublishedWithTopicAliasesArriveWithTheirTopics() throws Exception {
+        String base = uniqueTopic("alias-out");
+        try (MqttClient subscriber = connect(ProtocolVersion.V5);
+             Subscription subscription = subscriber.subscribe(base + "/#", Qos.AT_LEAST_ONCE);
+             MqttClient publisher = connect(ProtocolVersion.V5)) {
+            int aliases = publisher.connectResult().topicAliasMaximum();
+            assertTrue(aliases > 0, "the broker accepts topic aliases, so the client uses them");
+            // More topics than aliases: the first ones get an alias, set by their first PUBLISH and
+            // used instead of the topic by the later ones; the rest go without
+            // ([MQTT-3.2.2-17], [MQTT-3.3.2-9], never alias 0: [MQTT-3.3.2-8]).
+            int topics = aliases + 3;
+            for (int round = 0; round < 3; round++) {
+                for (int t = 0; t < topics; t++) {
+                    publisher.publish(base + "/" + t, round + ":" + t, Qos.AT_LEAST_ONCE);
+                }
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int t = 0; t < topics; t++) {
+                    MqttMessage message = subscription.receive(WAIT);
+                    assertNotNull(message, "message " + round + ":" + t);
+                    assertEquals(base + "/" + t, message.topic().name());
+                    assertEquals(round + ":" + t, message.payloadAsString());
+                }
+            }
+            assertNull(subscription.receive(QUIET));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 16})
+    void messagesArriveWithTheirTopicsWhateverAliasesTheBrokerUses(int aliasMaximum) throws Exception {
+        // Whether a broker sends topic aliases to the client is its choice (HiveMQ CE and
+        // Mosquitto 2.0.11 are not known to); either way the topics must come out right.
+        // AliasingBrokerClientTest has a fake broker that does.
+        String base = uniqueTopic("alias-in");
+        try (MqttClient subscriber = builder(ProtocolVersion.V5).topicAliasMaximum(aliasMaximum).connect();
+             Subscription subscription = subscriber.subscribe(base + "/#", Qos.AT_LEAST_ONCE);
+             MqttClient publisher = connect(ProtocolVersion.V5)) {
+            for (int i = 0; i < 40; i++) {
+                publisher.publish(base + "/" + i % 2, "m" + i, Qos.AT_LEAST_ONCE);
+            }
+            for (int i = 0; i < 40; i++) {
+                MqttMessage message = subscription.receive(WAIT);
+                assertNotNull(message, "message " + i);
+                assertEquals(base + "/" + i % 2, message.topic().name());
+                assertEquals("m" + i, message.payloadAsString());
+            }
+        }
+    }
+}
