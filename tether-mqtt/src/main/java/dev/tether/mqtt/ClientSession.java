@@ -109,6 +109,10 @@ final class ClientSession implements PacketListener {
         return connected;
     }
 
+    Duration operationTimeout() {
+        return options.operationTimeout();
+    }
+
     // --- publishing ---
 
     CompletableFuture<PublishResult> publish(MqttMessage message) {

@@ -135,7 +135,7 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
     @Override
     public void close() {
         try {
-            session.unsubscribe(this).get(30, TimeUnit.SECONDS);
+            session.unsubscribe(this).get(session.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
