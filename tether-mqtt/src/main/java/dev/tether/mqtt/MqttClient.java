@@ -89,7 +89,7 @@ public final class MqttClient implements AutoCloseable {
      * @throws IllegalStateException if the client is closed
      */
     public PublishResult publish(MqttMessage message) throws MqttException {
-        return await(publishAsync(message), "publish to " + message.topic());
+        return await(publishAsync(message), options.operationTimeout(), "publish to", message.topic(), null);
     }
 
     /**
@@ -280,29 +280,8 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttException if the request could not be sent or no reply came within {@code timeout}
      */
     public MqttMessage request(MqttMessage request, Duration timeout) throws MqttException {
-        try {
-            return session.request(request, timeout).get(timeout.toNanos() + options.operationTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof TimeoutException) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no reply to the request on " + request.topic()
-                        + " within " + timeout);
-            }
-            if (cause instanceof MqttException mqtt) {
-                throw mqtt;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "request to " + request.topic() + " failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no reply to the request on " + request.topic()
-                    + " within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "request interrupted", e);
-        }
+        return await(session.request(request, timeout), timeout.plus(options.operationTimeout()), "request on",
+                request.topic(), timeout);
     }
 
     /**
@@ -350,7 +329,7 @@ public final class MqttClient implements AutoCloseable {
      *     unsubscribed again) or does not support it
      */
     public Subscription subscribe(SubscribeRequest request) throws MqttException {
-        return await(subscribeAsync(request), "subscribe to " + request.filters());
+        return await(subscribeAsync(request), options.operationTimeout(), "subscribe to", request.filters(), null);
     }
 
     /**
@@ -374,7 +353,7 @@ public final class MqttClient implements AutoCloseable {
         for (String filter : filters) {
             TopicFilter.of(filter);
         }
-        await(session.unsubscribeFilters(List.of(filters)), "unsubscribe from " + List.of(filters));
+        await(session.unsubscribeFilters(List.of(filters)), options.operationTimeout(), "unsubscribe from", List.of(filters), null);
     }
 
     /**
@@ -434,24 +413,39 @@ public final class MqttClient implements AutoCloseable {
         return session.threadsEnded();
     }
 
-    private <T> T await(CompletableFuture<T> future, String what) throws MqttException {
+    /**
+     * Waits for an operation, unwrapping its failure. The description is {@code action} and
+     * {@code subject}, joined only when something went wrong: nothing is built per call.
+     *
+     * @param replyTimeout for a request, how long its reply may take (its future fails with a
+     *     {@code TimeoutException} after that); null for operations the broker answers itself
+     */
+    private <T> T await(CompletableFuture<T> future, Duration wait, String action, Object subject,
+                        Duration replyTimeout) throws MqttException {
         try {
-            return future.get(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw timedOut(action, subject, replyTimeout != null ? replyTimeout : wait, replyTimeout != null);
+            }
             if (cause instanceof MqttException mqtt) {
                 throw mqtt;
             }
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + " failed: " + cause, cause);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, action + " " + subject + " failed: " + cause, cause);
         } catch (TimeoutException e) {
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + ": no answer from the broker within "
-                    + options.operationTimeout());
+            throw timedOut(action, subject, replyTimeout != null ? replyTimeout : wait, replyTimeout != null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, what + " interrupted", e);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, action + " " + subject + " interrupted", e);
         }
+    }
+
+    private static MqttException timedOut(String action, Object subject, Duration after, boolean isRequest) {
+        return new MqttException(ReasonCode.UNSPECIFIED_ERROR, action + " " + subject + ": "
+                + (isRequest ? "no reply" : "no answer from the broker") + " within " + after);
     }
 }
