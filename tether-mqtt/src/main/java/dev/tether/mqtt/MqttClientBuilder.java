@@ -5,6 +5,7 @@ import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.codec.Will;
 import dev.tether.mqtt.internal.connection.MqttConnection;
+import dev.tether.mqtt.internal.transport.Endpoint;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -338,7 +339,7 @@ public final class MqttClientBuilder {
         ClientOptions options = new ClientOptions(protocol, keepAlive, operationTimeout, closeTimeout,
                 maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, manualAcknowledgement,
                 new AtomicBoolean());
-        MqttConnection.Opened opened = MqttConnection.open(host, port, connect, maximumPacketSize, connectTimeout);
+        MqttConnection.Opened opened = MqttConnection.open(new Endpoint(Endpoint.Scheme.TCP, host, port), connect, maximumPacketSize, connectTimeout);
         ClientSession session = new ClientSession(opened.connection(), opened.connack(), options, clientId);
         opened.connection().start(session, session.connected().keepAlive());
         return new MqttClient(session, options);

@@ -15,6 +15,7 @@ import dev.tether.mqtt.internal.codec.Pingreq;
 import dev.tether.mqtt.internal.codec.Pingresp;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
+import dev.tether.mqtt.internal.transport.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,13 +86,13 @@ public final class MqttConnection {
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the connection failed or timed out, or the broker broke the protocol
      */
-    public static Opened open(String host, int port, Connect connect, int maximumPacketSize, Duration timeout)
+    public static Opened open(Endpoint endpoint, Connect connect, int maximumPacketSize, Duration timeout)
             throws MqttException {
         Socket socket = new Socket();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        String name = host + ":" + port;
+        String name = endpoint.name();
         try {
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
             MqttConnection connection = new MqttConnection(socket, connect.version(), maximumPacketSize, name);
