@@ -13,10 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param maxQueuedIncoming how many messages each stream buffers before the client stops reading
  * @param topicAliasMaximum the highest topic alias the broker may use towards the client
  * @param manualAcknowledgement whether the application acknowledges messages with {@link MqttMessage#ack()}
+ * @param incomingOverflow what happens to a QoS 0 message for a full stream
+ * @param queueQos0WhileDisconnected whether QoS 0 publishes wait in the outgoing queue while reconnecting
  * @param closing set once close() starts
  */
 record ClientOptions(ProtocolVersion protocol, Duration keepAlive, Duration operationTimeout, Duration closeTimeout,
                      int maxQueuedIncoming, int topicAliasMaximum, boolean manualAcknowledgement,
+                     IncomingOverflowPolicy incomingOverflow, boolean queueQos0WhileDisconnected,
                      AtomicBoolean closing) {
 
     boolean isClosing() {

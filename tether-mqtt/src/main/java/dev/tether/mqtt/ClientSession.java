@@ -15,35 +15,36 @@ import dev.tether.mqtt.internal.codec.Subscribe;
 import dev.tether.mqtt.internal.codec.TopicSubscription;
 import dev.tether.mqtt.internal.codec.Unsuback;
 import dev.tether.mqtt.internal.codec.Unsubscribe;
-import dev.tether.mqtt.internal.connection.MqttConnection;
-import dev.tether.mqtt.internal.connection.PacketListener;
-import dev.tether.mqtt.internal.session.InboundAcknowledgements;
+import dev.tether.mqtt.internal.connection.Traffic;
 import dev.tether.mqtt.internal.session.InboundFlow;
 import dev.tether.mqtt.internal.session.MessageStream;
-import dev.tether.mqtt.internal.session.PacketIdentifiers;
+import dev.tether.mqtt.internal.session.StateStore;
+import dev.tether.mqtt.internal.transport.Endpoint;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The protocol logic of one client: outgoing flows and their flow control, subscriptions and the
- * routing of incoming messages to their streams, and the in-order acknowledgement of incoming
- * messages once the application has them. Runs on the connection's reader thread and on the
- * callers' threads; never calls user code.
+ * The protocol logic of one client across all its connections: subscriptions and the routing of
+ * incoming messages to their streams, the in-order acknowledgement of incoming messages once the
+ * application has them, the exactly-once state of incoming QoS 2 messages, and what happens when a
+ * connection ends — reconnect and resume, or close for good. Outgoing flows live in
+ * {@link OutboundFlows}; each connection and its per-connection state in a {@link Link}. Runs on
+ * the links' reader threads and on the callers' threads; never calls user code.
  */
-final class ClientSession implements PacketListener {
+final class ClientSession {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
 
@@ -51,23 +52,16 @@ final class ClientSession implements PacketListener {
     private record Unclaimed(MqttMessage message, InboundFlow flow) {
     }
 
-    /** What a packet identifier in use is waiting for. */
-    private record OutboundFlow(Packet request, CompletableFuture<Packet> reply, boolean holdsInflightSlot) {
-    }
-
-    private final MqttConnection connection;
-    private final ConnectResult connected;
     private final ClientOptions options;
     private final boolean v5;
-    private final PacketIdentifiers packetIds = new PacketIdentifiers();
-    private final Semaphore inflight;
-    private final Map<Integer, OutboundFlow> outbound = new ConcurrentHashMap<>();
+    private final StateStore store;
+    private final OutboundFlows outbound;
+    private final Traffic traffic;
+    private final ConnectionEvents events;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicInteger subscriptionIds = new AtomicInteger();
-    private final InboundAcknowledgements acknowledgements;
+    /** Incoming QoS 2 messages delivered, by packet identifier, until the broker's PUBREL: session state. */
     private final Map<Integer, InboundFlow> exactlyOnceReceived = new ConcurrentHashMap<>();
-    private final Map<Integer, String> inboundAliases = new HashMap<>();
-    private final TopicAliases outboundAliases;
     /** Guards which streams exist and the messages no stream has claimed yet; never held while waiting on a stream. */
     private final ReentrantLock routingLock = new ReentrantLock();
     private final Condition unclaimedRoom = routingLock.newCondition();
@@ -76,17 +70,44 @@ final class ClientSession implements PacketListener {
     // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
     // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
     private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
-    private volatile MqttException failure;
     private final Replies replies = new Replies();
+    private final LongAdder droppedIncoming = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    /** Guards the link, the state and the epochs; signalled when the state changes. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition stateChanged = stateLock.newCondition();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Link link;
+    private volatile ConnectionState state = ConnectionState.RECONNECTING;
+    private volatile ConnectResult lastResult;
+    private volatile String clientIdentifier;
+    private volatile MqttException lastCause;
+    private volatile MqttException failure;
+    private Reconnector reconnector;
+    private int epochs;
 
-    ClientSession(MqttConnection connection, Connack connack, ClientOptions options, String clientIdentifier) {
-        this.connection = connection;
+    ClientSession(ClientOptions options, StateStore store, OutboundFlows outbound, Traffic traffic,
+                  ConnectionEvents events, String clientIdentifier) {
         this.options = options;
         this.v5 = options.protocol() == ProtocolVersion.V5;
-        this.connected = connectResult(connack, options, clientIdentifier);
-        this.inflight = new Semaphore(connected.receiveMaximum());
-        this.outboundAliases = new TopicAliases(connected.topicAliasMaximum());
-        this.acknowledgements = new InboundAcknowledgements(this::acknowledge);
+        this.store = store;
+        this.outbound = outbound;
+        this.traffic = traffic;
+        this.events = events;
+        this.clientIdentifier = clientIdentifier;
+    }
+
+    /** Reconnects after a loss; without one, a lost connection closes the client. */
+    void reconnectWith(Reconnector reconnector) {
+        this.reconnector = reconnector;
+    }
+
+    /** Takes back what a durable store kept from an earlier run with this identifier. */
+    void recover(StateStore.Recovered recovered) {
+        outbound.recover(recovered);
+        for (Integer packetId : recovered.incoming()) {
+            exactlyOnceReceived.put(packetId, InboundFlow.recovered(packetId));
+        }
     }
 
     private static ConnectResult connectResult(Connack connack, ClientOptions options, String clientIdentifier) {
@@ -106,11 +127,184 @@ final class ClientSession implements PacketListener {
     }
 
     ConnectResult connected() {
-        return connected;
+        return lastResult;
+    }
+
+    String clientIdentifier() {
+        return clientIdentifier;
+    }
+
+    ConnectionState state() {
+        return state;
     }
 
     Duration operationTimeout() {
         return options.operationTimeout();
+    }
+
+    // --- connections come and go ---
+
+    /**
+     * Makes an accepted connection the session's link. A resumed session gets its unacknowledged
+     * flows again; a new one (the broker kept nothing) gets every open subscription again.
+     */
+    void attach(Connector.Accepted accepted, boolean reconnect) {
+        Link newLink;
+        stateLock.lock();
+        try {
+            if (ended.get() || options.isClosing()) {
+                accepted.opened().connection().abandon();
+                return;
+            }
+            ConnectResult result = connectResult(accepted.opened().connack(), options, clientIdentifier);
+            newLink = new Link(accepted.opened().connection(), result, ++epochs, accepted.server().toString(), this);
+            clientIdentifier = result.clientIdentifier();
+            lastResult = result;
+            if (!result.sessionPresent()) {
+                forgetIncomingState();
+            }
+            link = newLink;
+            state = ConnectionState.CONNECTED;
+            if (reconnect) {
+                reconnects.increment();
+            }
+            stateChanged.signalAll();
+        } finally {
+            stateLock.unlock();
+        }
+        newLink.connection.start(newLink, newLink.result.keepAlive());
+        List<TopicFilter> resubscribed = newLink.result.sessionPresent() ? List.of() : resubscribe();
+        outbound.attach(newLink);
+        if (reconnect) {
+            LOG.log(System.Logger.Level.INFO, "reconnected to {0}, session {1}{2}", newLink.server,
+                    newLink.result.sessionPresent() ? "resumed" : "new", resubscribed.isEmpty() ? ""
+                            : ", subscribed again to " + resubscribed);
+        }
+        events.emit(new ConnectionEvent.Connected(newLink.server, newLink.result, reconnect, resubscribed));
+    }
+
+    /** A new session: the broker forgot the incoming QoS 2 messages, so their identifiers mean new messages now. */
+    private void forgetIncomingState() {
+        for (Integer packetId : List.copyOf(exactlyOnceReceived.keySet())) {
+            exactlyOnceReceived.remove(packetId);
+            try {
+                store.incomingReleased(packetId);
+            } catch (MqttException e) {
+                LOG.log(System.Logger.Level.WARNING, "session store: {0}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Subscribes every open subscription again, as it was asked for, because the broker started a
+     * new session without them. A refusal fails that subscription's stream with the reason.
+     */
+    private List<TopicFilter> resubscribe() {
+        List<TopicFilter> filters = new ArrayList<>();
+        for (Subscription subscription : subscriptions) {
+            if (!subscription.isGranted()) {
+                continue; // its own SUBSCRIBE is still queued and goes out on this link
+            }
+            filters.addAll(subscription.filters());
+            try {
+                outbound.control(subscribePacket(subscription.request(), subscription.identifier()))
+                        .thenAccept(reply -> {
+                            Suback suback = (Suback) reply;
+                            for (ReasonCode code : suback.reasonCodes()) {
+                                if (code.isError()) {
+                                    subscription.stream().fail(new MqttException(code, "the broker refused to subscribe again to "
+                                            + subscription.filters() + " after it started a new session: " + code.describe()));
+                                    return;
+                                }
+                            }
+                        });
+            } catch (MqttException e) {
+                subscription.stream().fail(e);
+            }
+        }
+        if (replies.isSubscribed()) {
+            String topic = replies.topic(clientIdentifier);
+            filters.add(TopicFilter.of(topic));
+            try {
+                outbound.control(new Subscribe(1, List.of(new TopicSubscription(topic, Qos.AT_LEAST_ONCE)), Properties.EMPTY));
+            } catch (MqttException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not subscribe again to the reply topic: {0}", e.getMessage());
+            }
+        }
+        return filters;
+    }
+
+    /** The link's connection ended: reconnect, or end the session. */
+    void linkClosed(Link closed, MqttException cause) {
+        stateLock.lock();
+        try {
+            if (link != closed) {
+                return;
+            }
+            link = null;
+            if (cause != null) {
+                lastCause = cause;
+            }
+            if (reconnects(cause)) {
+                state = ConnectionState.RECONNECTING;
+                stateChanged.signalAll();
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        outbound.detach(closed);
+        if (cause == null || options.isClosing()) {
+            end(null);
+        } else if (!reconnects(cause)) {
+            events.emit(new ConnectionEvent.Lost(cause));
+            end(cause);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "connection to {0} lost, reconnecting: {1}", closed.server, cause.getMessage());
+            events.emit(new ConnectionEvent.Lost(cause));
+            reconnector.start(cause);
+        }
+    }
+
+    /**
+     * Whether a loss is followed by reconnecting: not when reconnecting is off or the client is
+     * closing, and not when another client took the session over (MQTT 5 reason 0x8E) — taking
+     * it back would throw that client out in turn, forever.
+     */
+    private boolean reconnects(MqttException cause) {
+        return cause != null && reconnector != null && !options.isClosing()
+                && cause.reasonCode() != ReasonCode.SESSION_TAKEN_OVER;
+    }
+
+    void reconnecting(int attempt, Duration delay, Endpoint server) {
+        events.emit(new ConnectionEvent.Reconnecting(attempt, delay, server.toString()));
+    }
+
+    /**
+     * Waits until the client is connected.
+     *
+     * @throws MqttException if it is closed, or not connected within {@code timeout}
+     */
+    void awaitConnected(Duration timeout) throws MqttException {
+        long remaining = timeout.toNanos();
+        stateLock.lock();
+        try {
+            while (state != ConnectionState.CONNECTED) {
+                if (state == ConnectionState.CLOSED) {
+                    throw failure != null ? failure : new MqttException(ReasonCode.UNSPECIFIED_ERROR, "the client is closed");
+                }
+                if (remaining <= 0) {
+                    MqttException cause = lastCause;
+                    throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "not connected within " + timeout
+                            + (cause == null ? "" : "; the connection was lost: " + cause.getMessage()), cause);
+                }
+                remaining = stateChanged.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "interrupted while waiting for the connection", e);
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     // --- publishing ---
@@ -118,22 +312,40 @@ final class ClientSession implements PacketListener {
     CompletableFuture<PublishResult> publish(MqttMessage message) {
         try {
             checkUsable();
-            if (message.qos().code() > connected.maximumQos().code()) { // [MQTT-3.2.2-11]
-                throw new MqttException(ReasonCode.QOS_NOT_SUPPORTED, "the broker accepts QoS " + connected.maximumQos().code()
+            ConnectResult limits = lastResult;
+            if (message.qos().code() > limits.maximumQos().code()) { // [MQTT-3.2.2-11]
+                throw new MqttException(ReasonCode.QOS_NOT_SUPPORTED, "the broker accepts QoS " + limits.maximumQos().code()
                         + " at most, the message asks for QoS " + message.qos().code());
             }
-            if (message.isRetain() && !connected.retainAvailable()) { // [MQTT-3.2.2-14]
+            if (message.isRetain() && !limits.retainAvailable()) { // [MQTT-3.2.2-14]
                 throw new MqttException(ReasonCode.RETAIN_NOT_SUPPORTED, "the broker does not accept retained messages");
             }
             if (message.qos() == Qos.AT_MOST_ONCE) {
-                connection.send(Messages.toPublish(message, 0, v5), this::withAlias);
-                return CompletableFuture.completedFuture(new PublishResult(ReasonCode.SUCCESS, null, List.of()));
+                return publishAtMostOnce(message);
             }
-            Publish publish = Messages.toPublish(message, 1, v5);
-            return send(publish, true).thenCompose(reply -> publishResult(reply));
+            return outbound.publish(Messages.toPublish(message, 1, v5), options.operationTimeout())
+                    .thenCompose(ClientSession::publishResult);
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** QoS 0 goes out at once; while reconnecting it fails at once, unless the user chose to queue it. */
+    private CompletableFuture<PublishResult> publishAtMostOnce(MqttMessage message) throws MqttException {
+        Publish publish = Messages.toPublish(message, 0, v5);
+        Link current = link;
+        if (current == null && options.queueQos0WhileDisconnected()) {
+            return outbound.publish(publish, options.operationTimeout())
+                    .thenApply(sent -> new PublishResult(ReasonCode.SUCCESS, null, List.of()));
+        }
+        if (current == null) {
+            MqttException cause = lastCause;
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "not connected, reconnecting: a QoS 0 message is not queued"
+                    + " (see MqttClientBuilder.queueQos0WhileDisconnected)"
+                    + (cause == null ? "" : "; the connection was lost: " + cause.getMessage()), cause);
+        }
+        current.send(publish, true);
+        return CompletableFuture.completedFuture(new PublishResult(ReasonCode.SUCCESS, null, List.of()));
     }
 
     private static CompletableFuture<PublishResult> publishResult(Packet reply) {
@@ -158,93 +370,15 @@ final class ClientSession implements PacketListener {
         return CompletableFuture.completedFuture(new PublishResult(code, reason, properties.userProperties()));
     }
 
-    /**
-     * Sends a packet that needs a packet identifier and returns its reply. A QoS 1/2 PUBLISH first
-     * waits (bounded) for a slot under the broker's Receive Maximum [MQTT-3.3.4-7].
-     */
-    private CompletableFuture<Packet> send(Packet request, boolean isPublish) throws MqttException {
-        if (isPublish) {
-            acquireInflightSlot();
-        }
-        int packetId = packetIds.acquire();
-        Packet withId = withPacketId(request, packetId);
-        OutboundFlow flow = new OutboundFlow(withId, new CompletableFuture<>(), isPublish);
-        outbound.put(packetId, flow);
-        try {
-            checkUsable();
-            connection.send(withId, isPublish ? this::withAlias : p -> p);
-        } catch (MqttException | RuntimeException e) {
-            finish(packetId);
-            throw e;
-        }
-        return flow.reply;
-    }
-
-    /** Called under the connection's write lock: see {@link TopicAliases}. */
-    private Packet withAlias(Packet packet) {
-        return outboundAliases.apply(packet, connection::fits);
-    }
-
-    private void acquireInflightSlot() throws MqttException {
-        try {
-            if (!inflight.tryAcquire(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new MqttException(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "no publish slot became free within "
-                        + options.operationTimeout() + ": the broker's receive maximum of " + connected.receiveMaximum()
-                        + " messages are all awaiting acknowledgement");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "interrupted while waiting for a publish slot", e);
-        }
-    }
-
-    private static Packet withPacketId(Packet packet, int packetId) {
-        return switch (packet) {
-            case Publish p -> new Publish(p.topic(), p.payload(), p.qos(), p.retain(), false, packetId, p.properties());
-            case Subscribe p -> new Subscribe(packetId, p.subscriptions(), p.properties());
-            case Unsubscribe p -> new Unsubscribe(packetId, p.filters(), p.properties());
-            default -> throw new IllegalArgumentException(packet.type() + " has no packet identifier");
-        };
-    }
-
-    /** Ends a flow: frees its packet identifier and, for a publish, its slot. */
-    private OutboundFlow finish(int packetId) {
-        OutboundFlow flow = outbound.remove(packetId);
-        if (flow != null) {
-            packetIds.release(packetId);
-            if (flow.holdsInflightSlot) {
-                inflight.release();
-            }
-        }
-        return flow;
-    }
-
-    /** Waits until no publish awaits acknowledgement, at most {@code timeout}. */
-    void awaitInflight(Duration timeout) {
-        List<CompletableFuture<Packet>> pending = new ArrayList<>();
-        outbound.values().forEach(flow -> {
-            if (flow.holdsInflightSlot) {
-                pending.add(flow.reply);
-            }
-        });
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "not all publishes completed before close: {0}", e.toString());
-        }
-    }
-
     // --- subscribing ---
 
     CompletableFuture<Subscription> subscribe(SubscribeRequest request) {
         try {
             checkUsable();
             checkSupported(request);
-            int subscriptionId = connected.subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
-            MessageStream<MqttMessage> stream = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
-            Subscription subscription = new Subscription(this, request.filters(), subscriptionId, stream);
+            int subscriptionId = lastResult.subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
+            MessageStream<MqttMessage> stream = newStream();
+            Subscription subscription = new Subscription(this, request, subscriptionId, stream);
             if (subscriptionId != 0) {
                 for (TopicFilter filter : request.filters()) {
                     identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(subscriptionId);
@@ -258,16 +392,9 @@ final class ClientSession implements PacketListener {
             } finally {
                 routingLock.unlock();
             }
-            List<TopicSubscription> entries = new ArrayList<>();
-            for (SubscribeRequest.Entry entry : request.entries()) {
-                entries.add(new TopicSubscription(entry.filter().filter(), entry.qos(), entry.noLocal(),
-                        entry.retainAsPublished(), entry.retainHandling()));
-            }
-            Properties properties = subscriptionId == 0 ? Properties.EMPTY
-                    : Properties.builder().integer(Property.SUBSCRIPTION_IDENTIFIER, subscriptionId).build();
             CompletableFuture<Packet> reply;
             try {
-                reply = send(new Subscribe(1, entries, properties), false);
+                reply = outbound.control(subscribePacket(request, subscriptionId));
             } catch (MqttException | RuntimeException e) {
                 subscriptions.remove(subscription);
                 throw e;
@@ -299,6 +426,22 @@ final class ClientSession implements PacketListener {
         }
     }
 
+    private MessageStream<MqttMessage> newStream() {
+        return new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement(), options.incomingOverflow(),
+                droppedIncoming);
+    }
+
+    private static Subscribe subscribePacket(SubscribeRequest request, int subscriptionId) {
+        List<TopicSubscription> entries = new ArrayList<>();
+        for (SubscribeRequest.Entry entry : request.entries()) {
+            entries.add(new TopicSubscription(entry.filter().filter(), entry.qos(), entry.noLocal(),
+                    entry.retainAsPublished(), entry.retainHandling()));
+        }
+        Properties properties = subscriptionId == 0 ? Properties.EMPTY
+                : Properties.builder().integer(Property.SUBSCRIPTION_IDENTIFIER, subscriptionId).build();
+        return new Subscribe(1, entries, properties);
+    }
+
     /**
      * A SUBSCRIBE the broker refused in part is reported as refused, so the filters it granted
      * must not stay subscribed on the broker, delivering messages nobody asked for: unsubscribes
@@ -322,11 +465,11 @@ final class ClientSession implements PacketListener {
     private void checkSupported(SubscribeRequest request) throws MqttException {
         for (SubscribeRequest.Entry entry : request.entries()) {
             TopicFilter filter = entry.filter();
-            if (filter.hasWildcards() && !connected.wildcardSubscriptionAvailable()) {
+            if (filter.hasWildcards() && !lastResult.wildcardSubscriptionAvailable()) {
                 throw new MqttException(ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED,
                         "the broker does not support wildcard subscriptions: " + filter);
             }
-            if (filter.isShared() && !connected.sharedSubscriptionAvailable()) {
+            if (filter.isShared() && !lastResult.sharedSubscriptionAvailable()) {
                 throw new MqttException(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED,
                         "the broker does not support shared subscriptions: " + filter);
             }
@@ -353,14 +496,14 @@ final class ClientSession implements PacketListener {
     }
 
     CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
-        if (filters.isEmpty() || failure != null || options.isClosing()) {
+        if (filters.isEmpty() || ended.get() || options.isClosing()) {
             return CompletableFuture.completedFuture(null);
         }
         for (String filter : filters) {
             identifiersByFilter.remove(TopicFilter.of(filter));
         }
         try {
-            return send(new Unsubscribe(1, filters, Properties.EMPTY), false).thenCompose(packet -> {
+            return outbound.control(new Unsubscribe(1, filters, Properties.EMPTY)).thenCompose(packet -> {
                 Unsuback unsuback = (Unsuback) packet;
                 for (ReasonCode code : unsuback.reasonCodes()) {
                     if (code.isError()) {
@@ -388,10 +531,10 @@ final class ClientSession implements PacketListener {
         }
         try {
             checkUsable();
-            String replyTopic = replies.topic(connected.clientIdentifier());
+            String replyTopic = replies.topic(clientIdentifier);
             if (replies.needsSubscription()) {
-                Packet suback = send(new Subscribe(1, List.of(new TopicSubscription(replyTopic, Qos.AT_LEAST_ONCE)),
-                        Properties.EMPTY), false).get(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                Packet suback = outbound.control(new Subscribe(1, List.of(new TopicSubscription(replyTopic, Qos.AT_LEAST_ONCE)),
+                        Properties.EMPTY)).get(options.operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
                 if (((Suback) suback).reasonCodes().get(0).isError()) {
                     replies.subscriptionFailed();
                     throw new MqttException(((Suback) suback).reasonCodes().get(0),
@@ -419,11 +562,11 @@ final class ClientSession implements PacketListener {
         routingLock.lock();
         try {
             if (allMessages == null) {
-                allMessages = new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement());
+                allMessages = newStream();
                 claimUnclaimed(allMessages, topic -> true);
                 if (failure != null) {
                     allMessages.fail(failure);
-                } else if (options.isClosing()) {
+                } else if (ended.get()) {
                     allMessages.close();
                 }
             }
@@ -433,67 +576,39 @@ final class ClientSession implements PacketListener {
         }
     }
 
-    // --- incoming packets (reader thread) ---
+    // --- incoming packets (a link's reader thread) ---
 
-    @Override
-    public void received(Packet packet) throws MqttException, InterruptedException {
+    void received(Packet packet, Link from) throws MqttException, InterruptedException {
         switch (packet) {
-            case Publish publish -> receivePublish(publish);
+            case Publish publish -> receivePublish(publish, from);
             case Pubrel pubrel -> {
                 boolean known = exactlyOnceReceived.remove(pubrel.packetId()) != null;
-                connection.send(known || !v5 ? new Pubcomp(pubrel.packetId())
-                        : new Pubcomp(pubrel.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.EMPTY));
-            }
-            case Puback puback -> complete(puback.packetId(), puback);
-            case Pubrec pubrec -> {
-                if (pubrec.reasonCode().isError()) {
-                    complete(pubrec.packetId(), pubrec); // a refused QoS 2 message ends here [MQTT-4.3.3-9]
-                } else {
-                    connection.send(new Pubrel(pubrec.packetId())); // [MQTT-4.3.3-4]
+                if (known) {
+                    store.incomingReleased(pubrel.packetId());
                 }
+                from.send(known || !v5 ? new Pubcomp(pubrel.packetId())
+                        : new Pubcomp(pubrel.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.EMPTY), false);
             }
-            case Pubcomp pubcomp -> complete(pubcomp.packetId(), pubcomp);
-            case Suback suback -> complete(suback.packetId(), suback);
-            case Unsuback unsuback -> complete(unsuback.packetId(), unsuback);
+            case Puback puback -> outbound.answer(puback, puback.packetId(), from);
+            case Pubrec pubrec -> outbound.answer(pubrec, pubrec.packetId(), from);
+            case Pubcomp pubcomp -> outbound.answer(pubcomp, pubcomp.packetId(), from);
+            case Suback suback -> outbound.answer(suback, suback.packetId(), from);
+            case Unsuback unsuback -> outbound.answer(unsuback, unsuback.packetId(), from);
             default -> throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR,
                     "a client does not expect " + packet.type() + " from the broker");
         }
     }
 
-    private void complete(int packetId, Packet reply) throws MqttProtocolException {
-        OutboundFlow flow = outbound.get(packetId);
-        if (flow == null || !answers(flow.request, reply)) {
-            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, reply.type() + " for packet identifier "
-                    + packetId + ", which no " + expectedRequest(reply) + " is waiting for");
-        }
-        finish(packetId);
-        flow.reply.complete(reply);
-    }
-
-    private static boolean answers(Packet request, Packet reply) {
-        return switch (reply) {
-            case Puback p -> request instanceof Publish publish && publish.qos() == Qos.AT_LEAST_ONCE;
-            case Pubrec p -> request instanceof Publish publish && publish.qos() == Qos.EXACTLY_ONCE;
-            case Pubcomp p -> request instanceof Publish publish && publish.qos() == Qos.EXACTLY_ONCE;
-            case Suback p -> request instanceof Subscribe;
-            case Unsuback p -> request instanceof Unsubscribe;
-            default -> false;
-        };
-    }
-
-    private static String expectedRequest(Packet reply) {
-        return reply instanceof Suback ? "SUBSCRIBE" : reply instanceof Unsuback ? "UNSUBSCRIBE" : "PUBLISH";
-    }
-
-    private void receivePublish(Publish publish) throws MqttException, InterruptedException {
-        String topic = resolveAlias(publish);
+    private void receivePublish(Publish publish, Link from) throws MqttException, InterruptedException {
+        String topic = resolveAlias(publish, from);
         if (publish.qos() == Qos.EXACTLY_ONCE) {
             InboundFlow earlier = exactlyOnceReceived.get(publish.packetId());
             if (earlier != null) {
-                // Already delivered, PUBREL not yet here: deliver it only once [MQTT-4.3.3-10]; the
-                // PUBREC follows once the application has the first copy, or is sent again now.
-                if (earlier.isAcknowledged()) {
-                    connection.send(new Pubrec(publish.packetId()));
+                // Already delivered, PUBREL not yet here: deliver it only once [MQTT-4.3.3-10]. If the
+                // application has the first copy, PUBREC goes now; otherwise it follows when it takes it.
+                if (earlier.isDone()) {
+                    from.send(new Pubrec(publish.packetId()), false);
+                    earlier.acknowledged();
                 }
                 return;
             }
@@ -505,7 +620,7 @@ final class ClientSession implements PacketListener {
             throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "PUBLISH to '" + topic + "': " + e.getMessage());
         }
         InboundFlow flow = publish.qos() == Qos.AT_MOST_ONCE ? null
-                : acknowledgements.start(publish.packetId(), publish.qos() == Qos.EXACTLY_ONCE);
+                : from.acknowledgements.start(publish.packetId(), publish.qos() == Qos.EXACTLY_ONCE);
         if (flow != null && flow.exactlyOnce()) {
             exactlyOnceReceived.put(publish.packetId(), flow);
         }
@@ -527,7 +642,7 @@ final class ClientSession implements PacketListener {
         }
     }
 
-    private String resolveAlias(Publish publish) throws MqttProtocolException {
+    private String resolveAlias(Publish publish, Link from) throws MqttProtocolException {
         long alias = publish.properties().integer(Property.TOPIC_ALIAS, 0);
         if (alias == 0) {
             return publish.topic();
@@ -537,10 +652,10 @@ final class ClientSession implements PacketListener {
                     + " exceeds the client's topic alias maximum of " + options.topicAliasMaximum());
         }
         if (!publish.topic().isEmpty()) {
-            inboundAliases.put((int) alias, publish.topic());
+            from.inboundAliases.put((int) alias, publish.topic());
             return publish.topic();
         }
-        String topic = inboundAliases.get((int) alias);
+        String topic = from.inboundAliases.get((int) alias);
         if (topic == null) {
             throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " was never set");
         }
@@ -577,7 +692,7 @@ final class ClientSession implements PacketListener {
                     return;
                 }
                 // Bounded: past maxQueuedIncoming the reader waits, which is TCP backpressure.
-                while (unclaimed.size() >= options.maxQueuedIncoming() && failure == null && !options.isClosing()) {
+                while (unclaimed.size() >= options.maxQueuedIncoming() && !ended.get() && !options.isClosing()) {
                     unclaimedRoom.await();
                 }
                 flow.hold();
@@ -629,11 +744,28 @@ final class ClientSession implements PacketListener {
         return false;
     }
 
-    /** Sends the PUBACK or PUBREC of a message the application now has [MQTT-4.3.2-4, MQTT-4.3.3-8]. */
-    private void acknowledge(InboundFlow flow) {
+    /**
+     * Sends the PUBACK or PUBREC of a message the application now has [MQTT-4.3.2-4, MQTT-4.3.3-8],
+     * in the order the messages came on {@code from}. A QoS 1 message that came on a link since
+     * replaced is not acknowledged: the resumed session sends it again. A QoS 2 one is, on the
+     * current link, after its identifier is stored: the broker waits for that PUBREC.
+     */
+    void acknowledge(InboundFlow flow, Link from) {
+        Link current = link;
         try {
-            connection.send(flow.exactlyOnce() ? new Pubrec(flow.packetId()) : new Puback(flow.packetId()));
-            flow.acknowledged();
+            if (flow.exactlyOnce()) {
+                if (exactlyOnceReceived.get(flow.packetId()) != flow) {
+                    return; // a new session began since: the identifier means another message now
+                }
+                store.incomingReceived(flow.packetId());
+                if (current != null) {
+                    current.send(new Pubrec(flow.packetId()), false);
+                    flow.acknowledged();
+                }
+            } else if (current == from) {
+                from.send(new Puback(flow.packetId()), false);
+                flow.acknowledged();
+            }
         } catch (MqttException e) {
             LOG.log(System.Logger.Level.DEBUG, "acknowledgement of packet {0} not sent: {1}", flow.packetId(), e.getMessage());
         }
@@ -641,19 +773,42 @@ final class ClientSession implements PacketListener {
 
     // --- the end ---
 
-    @Override
-    public void closed(MqttException cause) {
-        if (cause != null) {
+    /**
+     * Closes: stops reconnecting, waits for publishes in flight as long as {@code timeout} when
+     * connected, then disconnects. Flows still unfinished fail with an exception saying so.
+     */
+    void close(Duration timeout, boolean withWill) {
+        if (reconnector != null) {
+            reconnector.stop(timeout);
+        }
+        Link current = link;
+        if (current != null) {
+            outbound.awaitPublishesDone(timeout);
+            current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
+                    : Disconnect.NORMAL, timeout);
+        }
+        end(null);
+    }
+
+    /** Ends the session once: fails what is unfinished, ends the streams, tells the listeners. */
+    private void end(MqttException cause) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        stateLock.lock();
+        try {
             failure = cause;
+            state = ConnectionState.CLOSED;
+            stateChanged.signalAll();
+        } finally {
+            stateLock.unlock();
         }
         MqttException reason = cause != null ? cause
-                : new MqttException(ReasonCode.UNSPECIFIED_ERROR, "the client was closed before the operation completed");
-        for (Integer packetId : List.copyOf(outbound.keySet())) {
-            OutboundFlow flow = finish(packetId);
-            if (flow != null) {
-                flow.reply.completeExceptionally(reason);
-            }
-        }
+                : new MqttException(ReasonCode.UNSPECIFIED_ERROR, "the client was closed before the operation completed"
+                        + (store instanceof dev.tether.mqtt.internal.session.MemoryStateStore ? ""
+                        : "; an unacknowledged publish stays in the session store and is sent again by the next client"
+                        + " with this identifier"));
+        outbound.failAll(reason);
         List<MessageStream<MqttMessage>> streams = new ArrayList<>();
         subscriptions.forEach(subscription -> streams.add(subscription.stream()));
         routingLock.lock();
@@ -661,12 +816,7 @@ final class ClientSession implements PacketListener {
             if (allMessages != null) {
                 streams.add(allMessages);
             }
-        } finally {
-            routingLock.unlock();
-        }
-        routingLock.lock();
-        try {
-            unclaimed.clear(); // the connection is gone: nothing held can be acknowledged any more
+            unclaimed.clear(); // the session is over: nothing held can be acknowledged any more
             unclaimedRoom.signalAll();
         } finally {
             routingLock.unlock();
@@ -678,25 +828,50 @@ final class ClientSession implements PacketListener {
                 stream.close();
             }
         }
-    }
-
-    void close(Duration timeout, boolean withWill) {
-        awaitInflight(timeout);
-        connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
-                : Disconnect.NORMAL, timeout);
+        store.close();
+        events.emit(new ConnectionEvent.Closed(cause));
     }
 
     boolean threadsEnded() {
-        return connection.threadsEnded();
+        Link current = link;
+        return (current == null || current.connection.threadsEnded()) && (reconnector == null || reconnector.ended());
     }
 
     private void checkUsable() throws MqttException {
-        if (options.isClosing()) {
+        if (options.isClosing() || (ended.get() && failure == null)) {
             throw new IllegalStateException("client is closed");
         }
         MqttException lost = failure;
         if (lost != null) {
             throw new MqttException(lost.reasonCode(), "the connection is lost: " + lost.getMessage(), lost);
         }
+    }
+
+    // --- metrics ---
+
+    ClientMetrics metrics() {
+        int queuedIncoming = 0;
+        for (Subscription subscription : subscriptions) {
+            queuedIncoming += subscription.stream().size();
+        }
+        MessageStream<MqttMessage> all = allMessages;
+        if (all != null) {
+            queuedIncoming += all.size();
+        }
+        routingLock.lock();
+        try {
+            queuedIncoming += unclaimed.size();
+        } finally {
+            routingLock.unlock();
+        }
+        var latency = outbound.latency();
+        return new ClientMetrics(traffic.publishesSent(), traffic.publishesReceived(), traffic.bytesSent(),
+                traffic.bytesReceived(), outbound.inFlight(), outbound.queued(), queuedIncoming, droppedIncoming.sum(),
+                reconnects.sum(), latency.count(), Duration.ofNanos(latency.quantile(0.5)),
+                Duration.ofNanos(latency.quantile(0.99)), Duration.ofNanos(latency.maximum()));
+    }
+
+    ConnectionEvents events() {
+        return events;
     }
 }

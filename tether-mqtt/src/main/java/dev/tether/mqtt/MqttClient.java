@@ -382,6 +382,79 @@ public final class MqttClient implements AutoCloseable {
         };
     }
 
+    // --- the connection ---
+
+    /**
+     * Where the connection stands.
+     *
+     * <pre>{@code
+     * boolean up = client.state() == ConnectionState.CONNECTED;
+     * }</pre>
+     *
+     * @return connected, reconnecting, or closed
+     */
+    public ConnectionState state() {
+        return session.state();
+    }
+
+    /**
+     * Waits until the client is connected: at once when it is, or until a reconnect succeeds.
+     *
+     * <pre>{@code
+     * client.awaitConnected(Duration.ofSeconds(30));
+     * }</pre>
+     *
+     * @param timeout the longest wait
+     * @throws MqttException if the client is closed, or still not connected after {@code timeout};
+     *                       the message names the last cause of the loss
+     */
+    public void awaitConnected(Duration timeout) throws MqttException {
+        session.awaitConnected(timeout);
+    }
+
+    /**
+     * The connection's events from now on — connected, lost, reconnecting, closed — in order.
+     * Iterating blocks for the next event and ends once the client is closed. Each iterable keeps
+     * the latest 256 events not yet taken; older ones are dropped and logged.
+     *
+     * <pre>{@code
+     * Thread.ofVirtual().start(() -> {
+     *     for (ConnectionEvent event : client.connectionEvents()) {
+     *         System.out.println(event);
+     *     }
+     * });
+     * }</pre>
+     *
+     * @return the events from now on
+     */
+    public Iterable<ConnectionEvent> connectionEvents() {
+        return session.events().subscribe();
+    }
+
+    /**
+     * Calls {@code listener} for every connection event from now on, on a virtual thread of its
+     * own. To see the first connection too, use {@link MqttClientBuilder#connectionListener}.
+     *
+     * @param listener called for each event; exceptions it throws are logged
+     */
+    public void addConnectionListener(java.util.function.Consumer<? super ConnectionEvent> listener) {
+        session.events().addListener(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * A snapshot of the client's counters: messages and bytes in and out, in flight, queue
+     * depths, dropped messages, reconnects and publish acknowledgement latency.
+     *
+     * <pre>{@code
+     * ClientMetrics metrics = client.metrics();
+     * }</pre>
+     *
+     * @return the counters now
+     */
+    public ClientMetrics metrics() {
+        return session.metrics();
+    }
+
     // --- close ---
 
     /**

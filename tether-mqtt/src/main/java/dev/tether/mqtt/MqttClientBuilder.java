@@ -4,7 +4,9 @@ import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.codec.Will;
-import dev.tether.mqtt.internal.connection.MqttConnection;
+import dev.tether.mqtt.internal.connection.Traffic;
+import dev.tether.mqtt.internal.session.MemoryStateStore;
+import dev.tether.mqtt.internal.session.StateStore;
 import dev.tether.mqtt.internal.transport.Endpoint;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Configures and opens an {@link MqttClient}: {@link #connect()} returns a connected client or
@@ -56,6 +59,15 @@ public final class MqttClientBuilder {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int maxQueuedIncoming = 1000;
     private boolean manualAcknowledgement;
+    private final List<Endpoint> servers = new ArrayList<>();
+    private ServerSelection serverSelection = ServerSelection.IN_ORDER;
+    private boolean followServerReference;
+    private Backoff backoff = Backoff.defaults();
+    private int maxQueuedOutgoing = 10_000;
+    private QueueFullPolicy outgoingQueueFull = QueueFullPolicy.BLOCK;
+    private IncomingOverflowPolicy incomingOverflow = IncomingOverflowPolicy.BACKPRESSURE;
+    private boolean queueQos0WhileDisconnected;
+    private final List<Consumer<? super ConnectionEvent>> connectionListeners = new ArrayList<>();
 
     MqttClientBuilder() {
     }
@@ -324,6 +336,149 @@ public final class MqttClientBuilder {
         return this;
     }
 
+    // --- resilience ---
+
+    /**
+     * The servers to connect to, as URIs such as {@code mqtt://node-1:1883}, instead of
+     * {@link #host(String)} and {@link #port(int)}: a broker cluster without a load balancer. The
+     * client tries them in the order {@link #serverSelection(ServerSelection)} says, when it
+     * connects and each time it reconnects, and resumes its session on whichever accepts.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().servers("mqtt://node-1:1883", "mqtt://node-2:1883").connect();
+     * }</pre>
+     *
+     * @param uris one or more server URIs
+     * @return this builder
+     * @throws IllegalArgumentException if there is none, or one is not a server URI
+     */
+    public MqttClientBuilder servers(String... uris) {
+        if (Objects.requireNonNull(uris, "uris").length == 0) {
+            throw new IllegalArgumentException("servers needs at least one server URI");
+        }
+        List<Endpoint> parsed = new ArrayList<>();
+        for (String uri : uris) {
+            parsed.add(Endpoint.parse(uri));
+        }
+        servers.clear();
+        servers.addAll(parsed);
+        return this;
+    }
+
+    /**
+     * The order in which several {@link #servers(String...)} are tried; {@link ServerSelection#IN_ORDER} by default.
+     *
+     * @param selection in order or at random
+     * @return this builder
+     */
+    public MqttClientBuilder serverSelection(ServerSelection selection) {
+        this.serverSelection = Objects.requireNonNull(selection, "selection");
+        return this;
+    }
+
+    /**
+     * Whether the client follows an MQTT 5 Server Reference: a broker that refuses the connection
+     * or disconnects with "Use another server" or "Server moved" names the server to use instead.
+     * Off by default, since it lets a broker send the client (and its credentials) elsewhere.
+     *
+     * @param follow true to connect to the referenced server on the next attempt
+     * @return this builder
+     */
+    public MqttClientBuilder followServerReference(boolean follow) {
+        this.followServerReference = follow;
+        return this;
+    }
+
+    /**
+     * Whether the client reconnects by itself when the connection is lost; on by default, with
+     * {@link Backoff#defaults()}. While it reconnects, QoS 1/2 publishes and subscriptions wait in
+     * its queue and iterators keep waiting; when off, a lost connection closes the client and
+     * every waiting call fails with the cause.
+     *
+     * @param reconnect false to close the client when its connection is lost
+     * @return this builder
+     */
+    public MqttClientBuilder reconnect(boolean reconnect) {
+        this.backoff = reconnect ? Backoff.defaults() : null;
+        return this;
+    }
+
+    /**
+     * Reconnects automatically, waiting before each attempt as {@code backoff} says.
+     *
+     * <pre>{@code
+     * builder.reconnect(Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(10)));
+     * }</pre>
+     *
+     * @param backoff the waits between attempts
+     * @return this builder
+     */
+    public MqttClientBuilder reconnect(Backoff backoff) {
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        return this;
+    }
+
+    /**
+     * How many QoS 1/2 messages may wait for the broker's acknowledgement or for the connection
+     * to come back, in flight included; 10,000 by default. When the queue is full,
+     * {@link #whenOutgoingQueueFull(QueueFullPolicy)} decides.
+     *
+     * @param messages 1 to 65,000 (packet identifiers are 16 bits, and subscriptions need some)
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public MqttClientBuilder maxQueuedOutgoing(int messages) {
+        this.maxQueuedOutgoing = range(messages, 1, 65_000, "max queued outgoing");
+        return this;
+    }
+
+    /**
+     * What {@code publish} does when the outgoing queue is full; {@link QueueFullPolicy#BLOCK} by default.
+     *
+     * @param policy block (at most the operation timeout) or fail at once
+     * @return this builder
+     */
+    public MqttClientBuilder whenOutgoingQueueFull(QueueFullPolicy policy) {
+        this.outgoingQueueFull = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * What happens to an incoming QoS 0 message when its stream is full;
+     * {@link IncomingOverflowPolicy#BACKPRESSURE} by default. Drops are counted in {@link ClientMetrics}.
+     *
+     * @param policy backpressure, or drop the newest or the oldest QoS 0 message
+     * @return this builder
+     */
+    public MqttClientBuilder incomingOverflow(IncomingOverflowPolicy policy) {
+        this.incomingOverflow = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * Whether a QoS 0 publish made while the client reconnects waits in the outgoing queue and
+     * goes out once connected. Off by default: QoS 0 promises nothing, so it fails at once.
+     *
+     * @param queue true to queue QoS 0 publishes while disconnected
+     * @return this builder
+     */
+    public MqttClientBuilder queueQos0WhileDisconnected(boolean queue) {
+        this.queueQos0WhileDisconnected = queue;
+        return this;
+    }
+
+    /**
+     * Adds a listener for {@link ConnectionEvent}s, the first connection's included. It runs on a
+     * virtual thread of its own, one event at a time; it may block without slowing the client.
+     *
+     * @param listener called for each event
+     * @return this builder
+     */
+    public MqttClientBuilder connectionListener(Consumer<? super ConnectionEvent> listener) {
+        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
     /**
      * Connects and returns the client once the broker accepted the connection.
      *
@@ -338,10 +493,28 @@ public final class MqttClientBuilder {
                 willPacket(), username, password);
         ClientOptions options = new ClientOptions(protocol, keepAlive, operationTimeout, closeTimeout,
                 maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, manualAcknowledgement,
-                new AtomicBoolean());
-        MqttConnection.Opened opened = MqttConnection.open(new Endpoint(Endpoint.Scheme.TCP, host, port), connect, maximumPacketSize, connectTimeout);
-        ClientSession session = new ClientSession(opened.connection(), opened.connack(), options, clientId);
-        opened.connection().start(session, session.connected().keepAlive());
+                incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
+        Traffic traffic = new Traffic();
+        ConnectionEvents events = new ConnectionEvents();
+        connectionListeners.forEach(events::addListener);
+        StateStore store = new MemoryStateStore();
+        ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull),
+                traffic, events, clientId);
+        Connector connector = new Connector(servers.isEmpty() ? List.of(new Endpoint(Endpoint.Scheme.TCP, host, port)) : servers,
+                serverSelection, followServerReference, connect, maximumPacketSize, connectTimeout, traffic);
+        Connector.Accepted accepted;
+        try {
+            session.recover(store.open(clientId));
+            accepted = connector.connectFirst();
+        } catch (MqttException | RuntimeException e) {
+            store.close();
+            events.emit(new ConnectionEvent.Closed(e instanceof MqttException mqtt ? mqtt : null));
+            throw e;
+        }
+        if (backoff != null) {
+            session.reconnectWith(new Reconnector(connector, backoff, session));
+        }
+        session.attach(accepted, false);
         return new MqttClient(session, options);
     }
 

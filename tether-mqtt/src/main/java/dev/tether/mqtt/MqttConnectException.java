@@ -25,4 +25,15 @@ public final class MqttConnectException extends MqttException {
     public MqttConnectException(ReasonCode reasonCode, String message) {
         super(reasonCode, message);
     }
+
+    /**
+     * A refusal that refers the client to another server.
+     *
+     * @param reasonCode      the reason code from the CONNACK
+     * @param message         what happened
+     * @param serverReference the broker's Server Reference, or {@code null}
+     */
+    public MqttConnectException(ReasonCode reasonCode, String message, String serverReference) {
+        super(reasonCode, message, serverReference);
+    }
 }

@@ -19,6 +19,7 @@ public class MqttException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final ReasonCode reasonCode;
+    private final String serverReference;
 
     /**
      * Creates an exception with a reason code and a message for people.
@@ -29,6 +30,7 @@ public class MqttException extends IOException {
     public MqttException(ReasonCode reasonCode, String message) {
         super(message);
         this.reasonCode = reasonCode;
+        this.serverReference = null;
     }
 
     /**
@@ -41,10 +43,35 @@ public class MqttException extends IOException {
     public MqttException(ReasonCode reasonCode, String message, Throwable cause) {
         super(message, cause);
         this.reasonCode = reasonCode;
+        this.serverReference = null;
+    }
+
+    /**
+     * An exception that carries the other server an MQTT 5 broker referred the client to, in a
+     * refused CONNACK or a DISCONNECT with reason code Use another server or Server moved.
+     *
+     * @param reasonCode      the reason code
+     * @param message         what happened
+     * @param serverReference the broker's Server Reference, or {@code null}
+     */
+    public MqttException(ReasonCode reasonCode, String message, String serverReference) {
+        super(message);
+        this.reasonCode = reasonCode;
+        this.serverReference = serverReference;
     }
 
     /** {@return the MQTT reason code of the failure} */
     public ReasonCode reasonCode() {
         return reasonCode;
+    }
+
+    /**
+     * The other server the broker referred the client to (MQTT 5 Server Reference), which the
+     * client follows when reconnecting if {@link MqttClientBuilder#followServerReference(boolean)} allows.
+     *
+     * @return the reference as the broker sent it, such as {@code "node-2:1883"}, or {@code null}
+     */
+    public String serverReference() {
+        return serverReference;
     }
 }

@@ -42,6 +42,11 @@ final class Replies {
         return subscribed.compareAndSet(false, true);
     }
 
+    /** Whether the response topic was subscribed, so a new session must subscribe to it again. */
+    boolean isSubscribed() {
+        return subscribed.get();
+    }
+
     void subscriptionFailed() {
         subscribed.set(false);
     }

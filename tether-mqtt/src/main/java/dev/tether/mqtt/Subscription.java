@@ -39,17 +39,28 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
     private final List<TopicFilter> filters;
     private final int identifier;
     private final MessageStream<MqttMessage> stream;
+    private final SubscribeRequest request;
     private volatile SubscribeResult result;
 
-    Subscription(ClientSession session, List<TopicFilter> filters, int identifier, MessageStream<MqttMessage> stream) {
+    Subscription(ClientSession session, SubscribeRequest request, int identifier, MessageStream<MqttMessage> stream) {
         this.session = session;
-        this.filters = List.copyOf(filters);
+        this.request = request;
+        this.filters = List.copyOf(request.filters());
         this.identifier = identifier;
         this.stream = stream;
     }
 
     void granted(SubscribeResult result) {
         this.result = result;
+    }
+
+    /** What was asked for: sent again as it was when the broker starts a new session. */
+    SubscribeRequest request() {
+        return request;
+    }
+
+    boolean isGranted() {
+        return result != null;
     }
 
     MessageStream<MqttMessage> stream() {

@@ -55,7 +55,7 @@ class AliasingBrokerClientTest {
     @Test
     void aliasesWithinTheClientsMaximumAreResolved() throws Exception {
         try (FakeBroker broker = brokerSending(publish("sensors/1", 16, "set"), publish("", 16, "used"));
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
                      .topicAliasMaximum(16).connect();
              Subscription subscription = client.subscribe("sensors/#", Qos.AT_MOST_ONCE)) {
             // Every alias from 1 to the maximum the client announced is accepted [MQTT-3.3.2-10].
@@ -71,7 +71,7 @@ class AliasingBrokerClientTest {
     @Test
     void anAliasAboveTheClientsMaximumEndsTheConnection() throws Exception {
         try (FakeBroker broker = brokerSending(publish("sensors/1", 17, "too high"));
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
                      .topicAliasMaximum(16).connect();
              Subscription subscription = client.subscribe("sensors/#", Qos.AT_MOST_ONCE)) {
             MqttException e = assertThrows(MqttException.class, () -> subscription.receive(WAIT));

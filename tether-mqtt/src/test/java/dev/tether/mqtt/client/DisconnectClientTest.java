@@ -37,7 +37,7 @@ class DisconnectClientTest {
     @EnumSource(ProtocolVersion.class)
     void closeSendsDisconnectThenNothingMoreAndClosesTheConnection(ProtocolVersion version) throws Exception {
         try (FakeBroker broker = acceptingBroker(version == ProtocolVersion.V5)) {
-            MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).protocol(version).connect();
+            MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).protocol(version).connect();
             assertEquals(FakeBroker.Packet.CONNECT, broker.nextPacket(WAIT).type());
             client.close();
             FakeBroker.Packet disconnect = broker.nextPacket(WAIT);
@@ -53,7 +53,7 @@ class DisconnectClientTest {
     @Test
     void theReasonOfTheBrokersDisconnectReachesWhoeverWaits() throws Exception {
         try (FakeBroker broker = acceptingBroker(true);
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).connect();
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).connect();
              Subscription subscription = client.subscribe("news", Qos.AT_LEAST_ONCE)) {
             assertNull(subscription.receive(Duration.ofMillis(100)), "waiting before the DISCONNECT");
             broker.send(FakeBroker.disconnect(0x8B, "maintenance"));

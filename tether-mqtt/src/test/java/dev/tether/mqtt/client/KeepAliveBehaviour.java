@@ -42,7 +42,7 @@ abstract class KeepAliveBehaviour extends BrokerBehaviour {
     @EnumSource(ProtocolVersion.class)
     void aBrokerGoneSilentIsDeclaredDeadAfterOneAndAHalfKeepAlives(ProtocolVersion version) throws Exception {
         try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
-             MqttClient client = builder(version).host(proxy.host()).port(proxy.port()).keepAlive(KEEP_ALIVE).connect();
+             MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port()).keepAlive(KEEP_ALIVE).connect();
              Subscription subscription = client.subscribe(uniqueTopic("silent"), Qos.AT_LEAST_ONCE)) {
             proxy.stall(); // the sockets stay open, nothing gets through: no PINGRESP comes
             long stalled = System.nanoTime();

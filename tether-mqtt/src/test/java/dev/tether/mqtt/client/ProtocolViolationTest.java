@@ -101,7 +101,7 @@ class ProtocolViolationTest {
     }
 
     private static MqttClient connect(ScriptedBroker broker, ProtocolVersion version) throws MqttException {
-        return MqttClient.newBuilder().host(broker.host()).port(broker.port()).protocol(version)
+        return MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).protocol(version)
                 .keepAlive(Duration.ZERO).connectTimeout(Duration.ofSeconds(5)).connect();
     }
 }

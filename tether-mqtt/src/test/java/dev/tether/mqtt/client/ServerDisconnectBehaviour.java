@@ -28,7 +28,7 @@ abstract class ServerDisconnectBehaviour extends BrokerBehaviour {
     @EnumSource(ProtocolVersion.class)
     void aSecondClientWithTheSameIdentifierTakesTheSessionOver(ProtocolVersion version) throws Exception {
         String identifier = uniqueIdentifier("takeover");
-        try (MqttClient first = builder(version).identifier(identifier).connect();
+        try (MqttClient first = builder(version).reconnect(false).identifier(identifier).connect();
              Subscription subscription = first.subscribe(uniqueTopic("takeover"), Qos.AT_LEAST_ONCE)) {
             var all = first.messages().iterator();
             CompletableFuture<MqttException> waiting = CompletableFuture.supplyAsync(() -> {

@@ -169,7 +169,7 @@ abstract class SessionBehaviour extends BrokerBehaviour {
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(willTopic, Qos.AT_LEAST_ONCE);
              TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
-             MqttClient client = builder(ProtocolVersion.V5).host(proxy.host()).port(proxy.port())
+             MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                      .identifier(identifier).cleanStart(false).sessionExpiry(Duration.ofSeconds(1))
                      .will(MqttMessage.of(willTopic, "session ended")).willDelay(Duration.ofMinutes(10)).connect()) {
             client.subscribe(uniqueTopic("expiry"), Qos.AT_LEAST_ONCE);

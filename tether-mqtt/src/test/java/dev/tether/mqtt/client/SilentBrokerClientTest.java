@@ -32,7 +32,7 @@ class SilentBrokerClientTest {
             case FakeBroker.Packet.SUBSCRIBE -> FakeBroker.suback(v5, packet.packetId(), 1, null);
             default -> null; // PINGREQ goes unanswered
         });
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).protocol(version)
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).protocol(version)
                      .keepAlive(KEEP_ALIVE).connect();
              Subscription subscription = client.subscribe("silent", Qos.AT_LEAST_ONCE)) {
             long lastAnswer = System.nanoTime(); // the SUBACK was the last packet from the broker

@@ -43,7 +43,7 @@ abstract class ThreadsBehaviour extends BrokerBehaviour {
     void assertNoThreadLeftAfter(ProtocolVersion version, End end) throws Exception {
         try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port())) {
             String names = "tether-reader-" + proxy.host() + ":" + proxy.port();
-            MqttClient client = builder(version).host(proxy.host()).port(proxy.port())
+            MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port())
                     .keepAlive(Duration.ofSeconds(1)).connect();
             try {
                 assertTrue(threadDump().contains(names), "the dump shows the client's virtual threads");

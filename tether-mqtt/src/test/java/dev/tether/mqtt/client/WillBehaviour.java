@@ -39,7 +39,7 @@ abstract class WillBehaviour extends BrokerBehaviour {
         try (MqttClient watcher = connect(version);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
              TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
-             MqttClient client = builder(version).host(proxy.host()).port(proxy.port()).will(will).connect()) {
+             MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port()).will(will).connect()) {
             // The will travels in the CONNECT [MQTT-3.1.2-9]; the broker publishes it when the
             // connection ends without DISCONNECT (server statement [MQTT-3.1.2-8]).
             proxy.cut();
@@ -92,7 +92,7 @@ abstract class WillBehaviour extends BrokerBehaviour {
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
              TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
-             MqttClient client = builder(ProtocolVersion.V5).host(proxy.host()).port(proxy.port())
+             MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                      .identifier(uniqueIdentifier("will-delay")).sessionExpiry(Duration.ofSeconds(30))
                      .will(will(topic)).willDelay(Duration.ofSeconds(2)).connect()) {
             long cut = System.nanoTime();
@@ -112,7 +112,7 @@ abstract class WillBehaviour extends BrokerBehaviour {
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
              TcpProxy proxy = TcpProxy.to(broker().host(), broker().port())) {
-            try (MqttClient client = builder(ProtocolVersion.V5).host(proxy.host()).port(proxy.port())
+            try (MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                     .identifier(identifier).cleanStart(false).sessionExpiry(Duration.ofSeconds(30))
                     .will(will(topic)).willDelay(Duration.ofSeconds(30)).connect()) {
                 proxy.cut();

@@ -13,6 +13,7 @@ import dev.tether.mqtt.internal.codec.PacketDecoder;
 import dev.tether.mqtt.internal.codec.PacketEncoder;
 import dev.tether.mqtt.internal.codec.Pingreq;
 import dev.tether.mqtt.internal.codec.Pingresp;
+import dev.tether.mqtt.internal.codec.Publish;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.transport.Endpoint;
@@ -60,6 +61,7 @@ public final class MqttConnection {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String name;
     private final ProtocolVersion version;
+    private final Traffic traffic;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -69,7 +71,8 @@ public final class MqttConnection {
     private Thread reader;
     private Thread keepAlive;
 
-    private MqttConnection(Socket socket, ProtocolVersion version, int maximumPacketSize, String name) throws IOException {
+    private MqttConnection(Socket socket, ProtocolVersion version, int maximumPacketSize, String name, Traffic traffic)
+            throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -77,6 +80,7 @@ public final class MqttConnection {
         this.decoder = new PacketDecoder(version, maximumPacketSize);
         this.name = name;
         this.version = version;
+        this.traffic = traffic;
     }
 
     /**
@@ -86,8 +90,8 @@ public final class MqttConnection {
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the connection failed or timed out, or the broker broke the protocol
      */
-    public static Opened open(Endpoint endpoint, Connect connect, int maximumPacketSize, Duration timeout)
-            throws MqttException {
+    public static Opened open(Endpoint endpoint, Connect connect, int maximumPacketSize, Duration timeout,
+                              Traffic traffic) throws MqttException {
         Socket socket = new Socket();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         String name = endpoint.name();
@@ -95,7 +99,7 @@ public final class MqttConnection {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
-            MqttConnection connection = new MqttConnection(socket, connect.version(), maximumPacketSize, name);
+            MqttConnection connection = new MqttConnection(socket, connect.version(), maximumPacketSize, name, traffic);
             connection.write(connect);
             Packet reply = connection.readOne();
             if (!(reply instanceof Connack connack)) {
@@ -104,8 +108,10 @@ public final class MqttConnection {
             }
             if (connack.reasonCode().isError()) {
                 String reason = connack.properties().string(Property.REASON_STRING);
+                String reference = connack.properties().string(Property.SERVER_REFERENCE);
                 throw new MqttConnectException(connack.reasonCode(), "broker " + name + " refused the connection: "
-                        + connack.reasonCode().describe() + (reason == null ? "" : ": " + reason));
+                        + connack.reasonCode().describe() + (reason == null ? "" : ": " + reason)
+                        + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
             }
             socket.setSoTimeout(0);
             long peerMaximum = connack.properties().integer(Property.MAXIMUM_PACKET_SIZE, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
@@ -171,6 +177,9 @@ public final class MqttConnection {
         } finally {
             writeLock.unlock();
         }
+        if (packet instanceof Publish) {
+            traffic.publishesSent.increment();
+        }
         Packet sent = packet;
         LOG.log(Level.TRACE, () -> "sent " + sent);
     }
@@ -183,6 +192,7 @@ public final class MqttConnection {
             out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             out.flush();
             lastSentNanos = System.nanoTime();
+            traffic.bytesSent.add(bytes.remaining());
         } catch (IOException e) {
             MqttException lost = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: "
                     + e.getMessage(), e);
@@ -200,6 +210,7 @@ public final class MqttConnection {
         ByteBuffer bytes = encoder.encode(packet);
         out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
         out.flush();
+        traffic.bytesSent.add(bytes.remaining());
     }
 
     /** Reads exactly one packet, blocking: only for the CONNACK, before the reader runs. */
@@ -223,6 +234,7 @@ public final class MqttConnection {
                 return false;
             }
             readBuffer.position(readBuffer.position() + count);
+            traffic.bytesReceived.add(count);
             return true;
         } finally {
             readBuffer.flip();
@@ -241,6 +253,9 @@ public final class MqttConnection {
                     if (packet instanceof Disconnect disconnect) {
                         cause = serverDisconnect(disconnect);
                         return;
+                    }
+                    if (packet instanceof Publish) {
+                        traffic.publishesReceived.increment();
                     }
                     if (!(packet instanceof Pingresp)) {
                         readerBlockedByConsumer = true;
@@ -281,9 +296,11 @@ public final class MqttConnection {
 
     private MqttException serverDisconnect(Disconnect disconnect) {
         String reason = disconnect.properties().string(Property.REASON_STRING);
+        String reference = disconnect.properties().string(Property.SERVER_REFERENCE);
         return new MqttException(disconnect.reasonCode(),
                 "broker " + name + " disconnected: " + disconnect.reasonCode().describe()
-                        + (reason == null ? "" : ": " + reason));
+                        + (reason == null ? "" : ": " + reason)
+                        + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
     }
 
     private void keepAliveLoop(Duration interval) {
@@ -357,6 +374,14 @@ public final class MqttConnection {
             thread.join(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes a connection that was never started, without a DISCONNECT: the client no longer wants it. */
+    public void abandon() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(socket);
+            stopped.countDown();
         }
     }
 

@@ -76,7 +76,23 @@ public final class InboundFlow {
         }
     }
 
-    boolean isDone() {
+    /**
+     * A QoS 2 message delivered before the process restarted, known from the session store:
+     * already done and acknowledged, so a resent copy is answered and not delivered again.
+     *
+     * @param packetId its packet identifier
+     * @return the flow
+     */
+    public static InboundFlow recovered(int packetId) {
+        InboundFlow flow = new InboundFlow(packetId, true, null);
+        flow.completed.set(true);
+        flow.done = true;
+        flow.acknowledged = true;
+        return flow;
+    }
+
+    /** {@return whether the application has the message (took it, or the flow ended otherwise)} */
+    public boolean isDone() {
         return done;
     }
 

@@ -1,9 +1,11 @@
 package dev.tether.mqtt.internal.session;
 
+import dev.tether.mqtt.IncomingOverflowPolicy;
 import dev.tether.mqtt.MqttException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,6 +27,8 @@ public final class MessageStream<T> {
 
     private final int capacity;
     private final boolean acknowledgeOnTake;
+    private final IncomingOverflowPolicy overflow;
+    private final LongAdder dropped;
     private final ArrayDeque<Item<T>> items;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -44,6 +48,20 @@ public final class MessageStream<T> {
      * @param acknowledgeOnTake false in manual mode: the application acknowledges each message itself
      */
     public MessageStream(int capacity, boolean acknowledgeOnTake) {
+        this(capacity, acknowledgeOnTake, IncomingOverflowPolicy.BACKPRESSURE, new LongAdder());
+    }
+
+    /**
+     * A stream that may drop QoS 0 messages when full.
+     *
+     * @param capacity          how many messages it buffers
+     * @param acknowledgeOnTake whether taking a message completes its flow
+     * @param overflow          what a full stream does with a message without a flow (QoS 0)
+     * @param dropped           counts the messages dropped by {@code overflow}
+     */
+    public MessageStream(int capacity, boolean acknowledgeOnTake, IncomingOverflowPolicy overflow, LongAdder dropped) {
+        this.overflow = overflow;
+        this.dropped = dropped;
         if (capacity < 1) {
             throw new IllegalArgumentException("a stream must buffer at least 1 message, was " + capacity);
         }
@@ -61,6 +79,14 @@ public final class MessageStream<T> {
         lock.lock();
         try {
             while (items.size() >= capacity && !closed && failure == null) {
+                if (flow == null && overflow == IncomingOverflowPolicy.DROP_NEWEST) {
+                    dropped.increment();
+                    return true;
+                }
+                if (flow == null && overflow == IncomingOverflowPolicy.DROP_OLDEST && dropOldestWithoutFlow()) {
+                    dropped.increment();
+                    break;
+                }
                 notFull.await();
             }
             return enqueue(message, flow);
@@ -81,6 +107,18 @@ public final class MessageStream<T> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Removes the oldest message that has no flow (QoS 0), under the lock; false if there is none. */
+    private boolean dropOldestWithoutFlow() {
+        var iterator = items.iterator();
+        while (iterator.hasNext()) {
+            if (iterator.next().flow == null) {
+                iterator.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds under the lock, counting the flow's new holder; false when the stream no longer takes messages. */

@@ -43,4 +43,18 @@ public final class PacketIdentifiers {
             lock.unlock();
         }
     }
+
+    /**
+     * Marks an identifier in use that a stored session brought back.
+     *
+     * @param packetId 1 to 65535
+     */
+    public void reserve(int packetId) {
+        lock.lock();
+        try {
+            inUse.set(packetId);
+        } finally {
+            lock.unlock();
+        }
+    }
 }

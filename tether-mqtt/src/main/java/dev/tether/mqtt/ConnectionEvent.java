@@ -1,0 +1,81 @@
+package dev.tether.mqtt;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Something that happened to a client's connection, in the order it happened.
+ *
+ * <pre>{@code
+ * client.addConnectionListener(event -> {
+ *     switch (event) {
+ *         case ConnectionEvent.Connected c -> log.info("connected to {}, session present: {}",
+ *                 c.server(), c.result().sessionPresent());
+ *         case ConnectionEvent.Lost l -> log.warn("connection lost: {}", l.cause().getMessage());
+ *         case ConnectionEvent.Reconnecting r -> log.info("attempt {} in {}", r.attempt(), r.delay());
+ *         case ConnectionEvent.Closed c -> log.info("closed");
+ *     }
+ * });
+ * }</pre>
+ */
+public sealed interface ConnectionEvent {
+
+    /**
+     * A broker accepted the connection: the first one, or again after a loss.
+     *
+     * @param server        the URI of the server that accepted
+     * @param result        what its CONNACK said; {@link ConnectResult#sessionPresent()} tells whether
+     *                      the session was resumed or is new
+     * @param reconnect     whether this follows a lost connection
+     * @param resubscribed  the filters the client subscribed again itself because the broker
+     *                      started a new session; empty when the session was resumed
+     */
+    record Connected(String server, ConnectResult result, boolean reconnect, List<TopicFilter> resubscribed)
+            implements ConnectionEvent {
+
+        /** Validates and copies. */
+        public Connected {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(result, "result");
+            resubscribed = List.copyOf(resubscribed);
+        }
+    }
+
+    /**
+     * The connection ended without the application closing the client.
+     *
+     * @param cause why: the broker's DISCONNECT, a network error, a keep-alive timeout...
+     */
+    record Lost(MqttException cause) implements ConnectionEvent {
+
+        /** Validates. */
+        public Lost {
+            Objects.requireNonNull(cause, "cause");
+        }
+    }
+
+    /**
+     * The client is about to try to connect again, after a wait.
+     *
+     * @param attempt 1 for the first attempt after a loss, then 2, 3...
+     * @param delay   how long it waits before the attempt
+     * @param server  the URI of the server it will try
+     */
+    record Reconnecting(int attempt, Duration delay, String server) implements ConnectionEvent {
+
+        /** Validates. */
+        public Reconnecting {
+            Objects.requireNonNull(delay, "delay");
+            Objects.requireNonNull(server, "server");
+        }
+    }
+
+    /**
+     * The client is closed: by the application, or because the connection was lost and reconnecting is off.
+     *
+     * @param cause why it closed without the application asking, or {@code null} when the application closed it
+     */
+    record Closed(MqttException cause) implements ConnectionEvent {
+    }
+}

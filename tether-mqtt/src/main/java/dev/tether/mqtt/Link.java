@@ -1,0 +1,56 @@
+package dev.tether.mqtt;
+
+import dev.tether.mqtt.internal.codec.Packet;
+import dev.tether.mqtt.internal.connection.MqttConnection;
+import dev.tether.mqtt.internal.connection.PacketListener;
+import dev.tether.mqtt.internal.session.InboundAcknowledgements;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One network connection of a client's session, and the state that lives exactly as long as it:
+ * topic aliases in both directions, the broker's limits from its CONNACK, and the queue of
+ * acknowledgements owed on it. The session outlives its links; each link has an epoch number, so a
+ * late packet read from a link already replaced is recognised as such.
+ */
+final class Link implements PacketListener {
+
+    final MqttConnection connection;
+    final ConnectResult result;
+    final int epoch;
+    final String server;
+    final InboundAcknowledgements acknowledgements;
+    /** Incoming topic aliases; only the link's reader thread touches them. */
+    final Map<Integer, String> inboundAliases = new HashMap<>();
+    private final TopicAliases outboundAliases;
+    private final ClientSession session;
+
+    Link(MqttConnection connection, ConnectResult result, int epoch, String server, ClientSession session) {
+        this.connection = connection;
+        this.result = result;
+        this.epoch = epoch;
+        this.server = server;
+        this.session = session;
+        this.outboundAliases = new TopicAliases(result.topicAliasMaximum());
+        this.acknowledgements = new InboundAcknowledgements(flow -> session.acknowledge(flow, this));
+    }
+
+    /** Sends a packet; a PUBLISH gets a topic alias under the write lock when one helps. */
+    void send(Packet packet, boolean isPublish) throws MqttException {
+        connection.send(packet, isPublish ? this::withAlias : null);
+    }
+
+    private Packet withAlias(Packet packet) {
+        return outboundAliases.apply(packet, connection::fits);
+    }
+
+    @Override
+    public void received(Packet packet) throws MqttException, InterruptedException {
+        session.received(packet, this);
+    }
+
+    @Override
+    public void closed(MqttException cause) {
+        session.linkClosed(this, cause);
+    }
+}
