@@ -232,7 +232,8 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * Adds latency: every chunk of bytes, in both directions and on every connection (open or new),
      * is passed on no earlier than {@code delay} after the proxy received it. Chunks keep their
-     * order, and so does the end of a connection; bandwidth is not reduced. A change applies to the
+     * order, and so does the end of a connection. The proxy holds up to 1 MiB per direction
+     * meanwhile, so bandwidth stays at 1 MiB per {@code delay} or more. A change applies to the
      * chunks still waiting too. {@link Duration#ZERO} switches it off.
      *
      * <pre>{@code
@@ -294,9 +295,9 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * Cuts each new connection once it has forwarded {@code n} bytes from the client to the server:
-     * the server gets exactly those {@code n} bytes and then an orderly close (FIN), so none of them
-     * is lost on the way, and the client's connection is reset. Whatever the client sent beyond
-     * them is dropped. Applies to the connections accepted afterwards; a negative {@code n}
+     * the server gets exactly those {@code n} bytes, then the proxy shuts down its output (a FIN after
+     * them, not a reset that could discard them) and closes; the client's connection is reset.
+     * Whatever the client sent beyond them is dropped. Applies to the connections accepted afterwards; a negative {@code n}
      * switches it off (the default).
      *
      * <pre>{@code
@@ -315,7 +316,7 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * Like {@link #closeAfterBytes(long)} in the other direction: cuts each new connection once it
      * has forwarded {@code n} bytes from the server to the client. The client gets exactly those
-     * bytes and then an orderly close (FIN); the server's connection is reset. A negative {@code n}
+     * bytes followed by a FIN; the server's connection is reset. A negative {@code n}
      * switches it off (the default).
      *
      * <pre>{@code
@@ -392,7 +393,8 @@ public final class FaultProxy implements AutoCloseable {
      * How many connections are open now: accepted, and not yet cut, reset or closed by both sides.
      *
      * <pre>{@code
-     * client.close();
+     * proxy.cutAll();
+     * assertEquals(0, proxy.activeConnections());
      * }</pre>
      *
      * @return the number of open connections
@@ -405,7 +407,9 @@ public final class FaultProxy implements AutoCloseable {
      * How many connections {@link #refuseNew(boolean)} refused so far.
      *
      * <pre>{@code
-     * proxy.refuseNew(true);
+     * proxy.refuseNew(true).cutAll();
+     * ...
+     * assertTrue(proxy.refusedConnections() >= 3, "the client kept trying");
      * }</pre>
      *
      * @return the number of refused connections
@@ -603,18 +607,24 @@ public final class FaultProxy implements AutoCloseable {
     private boolean awaitForwarded(byte[] wanted, Duration timeout, boolean fromClient)
             throws InterruptedException {
         long remaining = timeout.toNanos();
+        int[] searched = new int[0]; // per connection: where the next search starts
         lock.lock();
         try {
             while (true) {
                 boolean anyRecorded = false;
-                for (Connection connection : connections) {
+                if (searched.length < connections.size()) {
+                    searched = Arrays.copyOf(searched, connections.size());
+                }
+                for (int i = 0; i < connections.size(); i++) {
+                    Connection connection = connections.get(i);
                     Direction direction = fromClient ? connection.upstream : connection.downstream;
                     if (direction.recording != null) {
                         anyRecorded = true;
                         int forwarded = (int) Math.min(direction.recording.length, direction.forwarded);
-                        if (indexOf(direction.recording.bytes, forwarded, wanted) >= 0) {
+                        if (indexOf(direction.recording.bytes, searched[i], forwarded, wanted) >= 0) {
                             return true;
                         }
+                        searched[i] = Math.max(searched[i], forwarded - wanted.length + 1);
                     }
                 }
                 if (!anyRecorded && !record) {
@@ -630,9 +640,9 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static int indexOf(byte[] haystack, int length, byte[] needle) {
+    private static int indexOf(byte[] haystack, int from, int length, byte[] needle) {
         outer:
-        for (int i = 0; i <= length - needle.length; i++) {
+        for (int i = from; i <= length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
                     continue outer;

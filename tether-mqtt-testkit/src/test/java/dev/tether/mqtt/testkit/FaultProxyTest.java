@@ -229,9 +229,7 @@ class FaultProxyTest {
             assertEquals("abcdefghijklmnopqrst", new String(socket.getInputStream().readNBytes(20), US_ASCII));
 
             proxy.heal();
-            start = System.nanoTime();
             roundTrip(socket, "pong".getBytes(US_ASCII));
-            assertTrue(System.nanoTime() - start < 2 * delay.toNanos(), "healed");
         }
     }
 
@@ -402,6 +400,11 @@ class FaultProxyTest {
             socket.getOutputStream().write("say hello".getBytes(US_ASCII));
             assertTrue(awaited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertTrue(proxy.awaitClientBytes("say".getBytes(US_ASCII), WAIT));
+
+            socket.getOutputStream().write("spl".getBytes(US_ASCII));
+            assertTrue(proxy.awaitServerBytes("spl", WAIT));
+            socket.getOutputStream().write("it".getBytes(US_ASCII));
+            assertTrue(proxy.awaitServerBytes("split", WAIT), "found across chunks");
         }
     }
 
