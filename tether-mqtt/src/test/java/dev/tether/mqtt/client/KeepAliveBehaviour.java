@@ -11,6 +11,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,10 +42,10 @@ abstract class KeepAliveBehaviour extends BrokerBehaviour {
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
     void aBrokerGoneSilentIsDeclaredDeadAfterOneAndAHalfKeepAlives(ProtocolVersion version) throws Exception {
-        try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
              MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port()).keepAlive(KEEP_ALIVE).connect();
              Subscription subscription = client.subscribe(uniqueTopic("silent"), Qos.AT_LEAST_ONCE)) {
-            proxy.stall(); // the sockets stay open, nothing gets through: no PINGRESP comes
+            proxy.blackhole(true); // the sockets stay open, nothing gets through: no PINGRESP comes
             long stalled = System.nanoTime();
             MqttException e = assertThrows(MqttException.class, () -> subscription.receive(WAIT));
             long millis = Duration.ofNanos(System.nanoTime() - stalled).toMillis();

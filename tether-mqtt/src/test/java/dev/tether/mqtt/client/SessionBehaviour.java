@@ -12,6 +12,7 @@ import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +88,12 @@ abstract class SessionBehaviour extends BrokerBehaviour {
     void aMessageTheApplicationNeverTookIsDeliveredAgainToTheResumedSession(ProtocolVersion version) throws Exception {
         String identifier = uniqueIdentifier("redeliver");
         String topic = uniqueTopic("redeliver");
-        try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port()).record(true);
              MqttClient publisher = connect(version)) {
             try (MqttClient first = persistent(version, identifier).host(proxy.host()).port(proxy.port()).connect()) {
                 first.subscribe(topic, Qos.AT_LEAST_ONCE); // not closed: closing it would acknowledge what it holds
                 publisher.publish(topic, "never taken", Qos.AT_LEAST_ONCE);
-                assertTrue(proxy.awaitFromBroker("never taken", WAIT), "the message reached the first client");
+                assertTrue(proxy.awaitServerBytes("never taken", WAIT), "the message reached the first client");
             } // closed with DISCONNECT, the message still in the subscription's buffer
             try (MqttClient second = persistent(version, identifier).connect()) {
                 assertTrue(second.connectResult().sessionPresent());
@@ -168,12 +169,12 @@ abstract class SessionBehaviour extends BrokerBehaviour {
         String willTopic = uniqueTopic("expiry-will");
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(willTopic, Qos.AT_LEAST_ONCE);
-             TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+             FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
              MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                      .identifier(identifier).cleanStart(false).sessionExpiry(Duration.ofSeconds(1))
                      .will(MqttMessage.of(willTopic, "session ended")).willDelay(Duration.ofMinutes(10)).connect()) {
             client.subscribe(uniqueTopic("expiry"), Qos.AT_LEAST_ONCE);
-            proxy.cut();
+            proxy.cutAll();
             // The broker publishes the will when its delay passed or the session ended, whichever
             // comes first (MQTT 5, 3.1.2.5): with a delay of 10 minutes, the will is the sign that
             // the session ended once its expiry of 1 s had passed.

@@ -10,6 +10,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.FaultProxy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A closed client leaves no thread behind, however its connection ended. The client's threads are
  * virtual, which {@code Thread.getAllStackTraces()} and {@code ThreadMXBean} do not list, so this
- * reads a full thread dump. Each client connects through its own {@link TcpProxy}, so its thread
+ * reads a full thread dump. Each client connects through its own {@link FaultProxy}, so its thread
  * names ({@code tether-reader-127.0.0.1:<port>}) are its own.
  */
 abstract class ThreadsBehaviour extends BrokerBehaviour {
@@ -41,7 +42,7 @@ abstract class ThreadsBehaviour extends BrokerBehaviour {
 
     /** Asserts the client's threads run while it is connected, and none is left once {@code end} closed it. */
     void assertNoThreadLeftAfter(ProtocolVersion version, End end) throws Exception {
-        try (TcpProxy proxy = TcpProxy.to(broker().host(), broker().port())) {
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port())) {
             String names = "tether-reader-" + proxy.host() + ":" + proxy.port();
             MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port())
                     .keepAlive(Duration.ofSeconds(1)).connect();
@@ -58,7 +59,7 @@ abstract class ThreadsBehaviour extends BrokerBehaviour {
     }
 
     interface End {
-        void run(MqttClient client, TcpProxy proxy) throws Exception;
+        void run(MqttClient client, FaultProxy proxy) throws Exception;
     }
 
     @ParameterizedTest
@@ -76,7 +77,7 @@ abstract class ThreadsBehaviour extends BrokerBehaviour {
     void noThreadIsLeftAfterTheConnectionWasLost(ProtocolVersion version) throws Exception {
         assertNoThreadLeftAfter(version, (client, proxy) -> {
             Subscription subscription = client.subscribe(uniqueTopic("threads"), Qos.AT_LEAST_ONCE);
-            proxy.cut();
+            proxy.cutAll();
             assertThrows(MqttException.class, () -> subscription.receive(WAIT));
         });
     }
@@ -86,7 +87,7 @@ abstract class ThreadsBehaviour extends BrokerBehaviour {
     void noThreadIsLeftAfterTheBrokerWentSilent(ProtocolVersion version) throws Exception {
         assertNoThreadLeftAfter(version, (client, proxy) -> {
             Subscription subscription = client.subscribe(uniqueTopic("threads"), Qos.AT_LEAST_ONCE);
-            proxy.stall();
+            proxy.blackhole(true);
             assertThrows(MqttException.class, () -> subscription.receive(WAIT));
         });
     }

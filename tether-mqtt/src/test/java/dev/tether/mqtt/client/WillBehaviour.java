@@ -11,6 +11,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.UserProperty;
+import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The will: published by the broker when a connection ends without a normal DISCONNECT, never
- * after one. A connection "dies" here by a {@link TcpProxy} resetting it, so the broker sees a
+ * after one. A connection "dies" here by a {@link FaultProxy} resetting it, so the broker sees a
  * network failure exactly as it would if the client's host went away.
  */
 abstract class WillBehaviour extends BrokerBehaviour {
@@ -38,11 +39,11 @@ abstract class WillBehaviour extends BrokerBehaviour {
         }
         try (MqttClient watcher = connect(version);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
-             TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+             FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
              MqttClient client = builder(version).reconnect(false).host(proxy.host()).port(proxy.port()).will(will).connect()) {
             // The will travels in the CONNECT [MQTT-3.1.2-9]; the broker publishes it when the
             // connection ends without DISCONNECT (server statement [MQTT-3.1.2-8]).
-            proxy.cut();
+            proxy.cutAll();
             MqttMessage received = wills.receive(WAIT);
             assertNotNull(received, "the will was published");
             assertEquals("gone", received.payloadAsString());
@@ -91,12 +92,12 @@ abstract class WillBehaviour extends BrokerBehaviour {
         String topic = uniqueTopic("will-delay");
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
-             TcpProxy proxy = TcpProxy.to(broker().host(), broker().port());
+             FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
              MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                      .identifier(uniqueIdentifier("will-delay")).sessionExpiry(Duration.ofSeconds(30))
                      .will(will(topic)).willDelay(Duration.ofSeconds(2)).connect()) {
             long cut = System.nanoTime();
-            proxy.cut();
+            proxy.cutAll();
             MqttMessage received = wills.receive(WAIT);
             assertNotNull(received, "the will came after its delay");
             long afterMillis = Duration.ofNanos(System.nanoTime() - cut).toMillis();
@@ -111,11 +112,11 @@ abstract class WillBehaviour extends BrokerBehaviour {
         String identifier = uniqueIdentifier("will-cancelled");
         try (MqttClient watcher = connect(ProtocolVersion.V5);
              Subscription wills = watcher.subscribe(topic, Qos.AT_LEAST_ONCE);
-             TcpProxy proxy = TcpProxy.to(broker().host(), broker().port())) {
+             FaultProxy proxy = FaultProxy.start(broker().host(), broker().port())) {
             try (MqttClient client = builder(ProtocolVersion.V5).reconnect(false).host(proxy.host()).port(proxy.port())
                     .identifier(identifier).cleanStart(false).sessionExpiry(Duration.ofSeconds(30))
                     .will(will(topic)).willDelay(Duration.ofSeconds(30)).connect()) {
-                proxy.cut();
+                proxy.cutAll();
             }
             // A new connection to the session before the will delay passed: no will (server
             // statement [MQTT-3.1.3-9]). Without session expiry the session ends with this
