@@ -20,8 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One client's open log file: appends records, rewrites it whole for compaction, and holds the
- * lock that keeps a second live client off it. Every failure is an {@link MqttException} naming
- * the file. Not thread-safe: {@link FileStateStore} calls it under its lock.
+ * lock that keeps a second live client off it. A failure to open, append or empty it is an
+ * {@link MqttException} naming the file; a failed rewrite is a plain {@link IOException}, since
+ * the old log is still whole and the store only logs it. Not thread-safe: {@link FileStateStore}
+ * calls it under its lock.
  *
  * <p>The lock is taken on a file of its own next to the log ({@code .tss.lock}), not on the log:
  * compaction replaces the log by renaming a new file over it, and a lock on the old file would

@@ -593,6 +593,54 @@ class FileStateStoreTest {
         assertFalse(Files.exists(temporary));
     }
 
+    @Test
+    void keepsWorkingWhileCompactionFails() throws Exception {
+        FileStateStore store = new FileStateStore(dir, false, 1024);
+        stores.add(store);
+        store.open(CLIENT);
+        ExpectedState expected = fill(store);
+        Path log = store.path();
+        // a directory where the compaction's new file should go makes every compaction fail
+        Path temporary = log.resolveSibling(log.getFileName() + ".tmp");
+        Files.createDirectories(temporary.resolve("in-the-way"));
+        for (int i = 0; i < 200; i++) {
+            store.outgoingSent(publish(100, Qos.AT_LEAST_ONCE, 20));
+            store.outgoingCompleted(100);
+        }
+        long grown = Files.size(log);
+        assertTrue(grown > 4 * 1024, "not compacted: " + grown + " bytes");
+        Files.delete(temporary.resolve("in-the-way"));
+        Files.delete(temporary);
+        for (int i = 0; i < 200; i++) {
+            store.outgoingSent(publish(100, Qos.AT_LEAST_ONCE, 20));
+            store.outgoingCompleted(100);
+        }
+        assertTrue(Files.size(log) < grown, "compacted again once it can");
+        store.close();
+        assertEquals(expected.recovered(), reopen(dir, CLIENT));
+    }
+
+    @Test
+    void anInterruptedWriteFailsAloneAndLeavesTheStoreUsable() throws Exception {
+        FileStateStore store = store(dir);
+        store.open(CLIENT);
+        ExpectedState expected = fill(store);
+        long size = Files.size(store.path());
+
+        // a FileChannel closes itself when a thread in it is interrupted
+        Thread.currentThread().interrupt();
+        MqttException e = assertThrows(MqttException.class, () -> store.outgoingSent(publish(50, Qos.AT_LEAST_ONCE, 5)));
+        assertTrue(Thread.interrupted(), "the interrupt status is kept");
+        assertTrue(e.getMessage().contains(store.path().toString()), e.getMessage());
+        assertEquals(size, Files.size(store.path()), "nothing of the failed record is left");
+
+        Publish next = publish(51, Qos.AT_LEAST_ONCE, 5);
+        store.outgoingSent(next);
+        expected.sent(next);
+        store.close();
+        assertEquals(expected.recovered(), reopen(dir, CLIENT));
+    }
+
     // helpers
 
     private FileStateStore store(Path directory) {
