@@ -38,7 +38,7 @@ final class ConnectionEvents {
                             BUFFER, event);
                 }
                 if (closed) {
-                    stream.close();
+                    stream.finish();
                 }
             }
             if (closed) {

@@ -5,7 +5,6 @@ import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.codec.Will;
 import dev.tether.mqtt.internal.connection.Traffic;
-import dev.tether.mqtt.internal.session.MemoryStateStore;
 import dev.tether.mqtt.internal.session.StateStore;
 import dev.tether.mqtt.internal.transport.Endpoint;
 import java.nio.CharBuffer;
@@ -68,6 +67,7 @@ public final class MqttClientBuilder {
     private IncomingOverflowPolicy incomingOverflow = IncomingOverflowPolicy.BACKPRESSURE;
     private boolean queueQos0WhileDisconnected;
     private final List<Consumer<? super ConnectionEvent>> connectionListeners = new ArrayList<>();
+    private SessionStore sessionStore = SessionStore.inMemory();
 
     MqttClientBuilder() {
     }
@@ -468,6 +468,27 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * Where the client keeps the session state that must survive: unacknowledged outgoing QoS 1/2
+     * messages and the identifiers of incoming QoS 2 messages not yet released. In memory by
+     * default, which survives reconnects; {@link SessionStore#file(java.nio.file.Path)} also
+     * survives the process, so a client restarted with the same identifier and store completes
+     * the flows its predecessor started. A durable store needs a fixed {@link #identifier(String)}.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().identifier("meter-17").cleanStart(false).sessionExpiry(Duration.ofHours(1))
+     *         .sessionStore(SessionStore.file(Path.of("/var/lib/meter/mqtt")))
+     *         .connect();
+     * }</pre>
+     *
+     * @param store in memory or a file store
+     * @return this builder
+     */
+    public MqttClientBuilder sessionStore(SessionStore store) {
+        this.sessionStore = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /**
      * Adds a listener for {@link ConnectionEvent}s, the first connection's included. It runs on a
      * virtual thread of its own, one event at a time; it may block without slowing the client.
      *
@@ -497,7 +518,11 @@ public final class MqttClientBuilder {
         Traffic traffic = new Traffic();
         ConnectionEvents events = new ConnectionEvents();
         connectionListeners.forEach(events::addListener);
-        StateStore store = new MemoryStateStore();
+        if (sessionStore.isDurable() && identifier.isEmpty()) {
+            throw new IllegalArgumentException("a durable session store needs a client identifier: the broker's assigned"
+                    + " identifier changes with every connection, so no later process could find the session again");
+        }
+        StateStore store = sessionStore.store();
         ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull),
                 traffic, events, clientId);
         Connector connector = new Connector(servers.isEmpty() ? List.of(new Endpoint(Endpoint.Scheme.TCP, host, port)) : servers,

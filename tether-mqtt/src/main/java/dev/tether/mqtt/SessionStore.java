@@ -90,6 +90,11 @@ public final class SessionStore {
         return stores.get();
     }
 
+    /** Whether the state outlives the process, so the client needs a fixed identifier. */
+    boolean isDurable() {
+        return !description.startsWith("SessionStore.inMemory");
+    }
+
     /** {@return which store this is, and for a file store its directory} */
     @Override
     public String toString() {

@@ -223,6 +223,18 @@ public final class MessageStream<T> {
         }
     }
 
+    /** Ends the stream after what it holds: no message is added any more, the ones buffered can still be taken. */
+    public void finish() {
+        lock.lock();
+        try {
+            closed = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Fails the stream: every waiting and later take throws {@code cause}, once the buffer is drained. */
     public void fail(MqttException cause) {
         lock.lock();
