@@ -78,6 +78,8 @@ final class ClientSession {
     private final Condition stateChanged = stateLock.newCondition();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Link link;
+    /** The latest link, kept after it is lost so close() can wait for its threads. */
+    private volatile Link lastLink;
     private volatile ConnectionState state = ConnectionState.RECONNECTING;
     private volatile ConnectResult lastResult;
     private volatile String clientIdentifier;
@@ -164,6 +166,7 @@ final class ClientSession {
                 forgetIncomingState();
             }
             link = newLink;
+            lastLink = newLink;
             state = ConnectionState.CONNECTED;
             if (reconnect) {
                 reconnects.increment();
@@ -786,6 +789,8 @@ final class ClientSession {
             outbound.awaitPublishesDone(timeout);
             current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
                     : Disconnect.NORMAL, timeout);
+        } else if (lastLink != null) {
+            lastLink.connection.close(null, timeout); // lost already: only waits for its threads to end
         }
         end(null);
     }
@@ -833,8 +838,8 @@ final class ClientSession {
     }
 
     boolean threadsEnded() {
-        Link current = link;
-        return (current == null || current.connection.threadsEnded()) && (reconnector == null || reconnector.ended());
+        Link latest = lastLink;
+        return (latest == null || latest.connection.threadsEnded()) && (reconnector == null || reconnector.ended());
     }
 
     private void checkUsable() throws MqttException {
