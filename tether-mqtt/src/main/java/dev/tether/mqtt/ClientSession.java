@@ -699,4 +699,9 @@ final class ClientSession implements PacketListener {
             throw new MqttException(lost.reasonCode(), "the connection is lost: " + lost.getMessage(), lost);
         }
     }
+
+    /** MQTT 5 re-authentication: the connection runs the exchange with its authenticator. */
+    void reauthenticate(Duration timeout) throws MqttException {
+        connection.reauthenticate(timeout);
+    }
 }
