@@ -161,7 +161,8 @@ public final class MqttConnection {
             throw e;
         } catch (IOException e) {
             closeQuietly(transport);
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + name + ": " + e.getMessage(), e);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + name + ": "
+                    + TransportConnector.describeFailureAfterOpen(e, endpoint), e);
         }
     }
 
@@ -417,7 +418,7 @@ public final class MqttConnection {
                 return packet;
             }
             if (!fill()) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection without a CONNACK");
+                throw new java.io.EOFException("broker " + name + " closed the connection without a CONNACK");
             }
         }
     }

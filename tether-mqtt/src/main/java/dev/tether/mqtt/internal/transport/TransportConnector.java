@@ -123,6 +123,22 @@ public final class TransportConnector {
     }
 
     /**
+     * Says in words why a connection that was opened failed while the CONNECT or CONNACK
+     * travelled: with TLS 1.3 a broker that wants a client certificate refuses only then.
+     */
+    public static String describeFailureAfterOpen(IOException e, Endpoint endpoint) {
+        String message = String.valueOf(e.getMessage());
+        if (!endpoint.scheme().secure()) {
+            return message;
+        }
+        if (message.contains("certificate_required") || message.contains("bad_certificate")) {
+            return message + " (the broker requires a client certificate it trusts)";
+        }
+        return message + " (the broker ended the TLS connection after the handshake; a broker that requires"
+                + " a client certificate does so when it got none it trusts)";
+    }
+
+    /**
      * Says in words why a TLS handshake failed: hostname mismatch, expired certificate, unknown
      * CA, or what the JDK said.
      */
