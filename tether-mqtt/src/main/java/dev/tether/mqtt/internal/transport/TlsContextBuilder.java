@@ -109,8 +109,8 @@ public final class TlsContextBuilder {
         KeyStore store;
         char[] password;
         if (clientCertificate != null) {
-            List<X509Certificate> chain = PemFiles.certificates(clientCertificate);
             PrivateKey key = PemFiles.privateKey(clientKey);
+            List<X509Certificate> chain = PemFiles.certificates(clientCertificate);
             password = new char[0];
             store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
