@@ -477,7 +477,10 @@ public final class MqttConnection {
             if (e instanceof MqttProtocolException && version == ProtocolVersion.V5) {
                 // The broker broke the protocol: MQTT 5 says why in a DISCONNECT before closing
                 // (MQTT 5, 4.13.1); MQTT 3.1.1 has no reason codes and just closes [MQTT-4.8.0-1].
-                trySend(new Disconnect(e.reasonCode(), reasonString(e.getMessage())));
+                // A limit of this client's own choosing is named in a reason string; the
+                // specification's violations are told by their reason code alone.
+                trySend(new Disconnect(e.reasonCode(), e.reasonCode() == ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR
+                        ? reasonString(e.getMessage()) : Properties.EMPTY));
             }
         } catch (IOException e) {
             if (!closed.get() && !disconnecting.get()) {
