@@ -879,4 +879,13 @@ final class ClientSession {
     ConnectionEvents events() {
         return events;
     }
+
+    /** MQTT 5 re-authentication on the current connection: the connection runs the exchange with its authenticator. */
+    void reauthenticate(Duration timeout) throws MqttException {
+        Link current = link;
+        if (current == null) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "not connected: re-authentication needs a connection");
+        }
+        current.connection.reauthenticate(timeout);
+    }
 }

@@ -4,6 +4,7 @@ import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.connection.MqttConnection;
 import dev.tether.mqtt.internal.connection.Traffic;
 import dev.tether.mqtt.internal.transport.Endpoint;
+import dev.tether.mqtt.internal.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,7 @@ final class Connector {
     }
 
     private final List<Endpoint> servers;
+    private final TransportOptions transport;
     private final ServerSelection selection;
     private final boolean followServerReference;
     private final Connect first;
@@ -32,9 +34,10 @@ final class Connector {
     private final Traffic traffic;
     private volatile Endpoint referred;
 
-    Connector(List<Endpoint> servers, ServerSelection selection, boolean followServerReference, Connect first,
+    Connector(List<Endpoint> servers, TransportOptions transport, ServerSelection selection, boolean followServerReference, Connect first,
               int maximumPacketSize, Duration connectTimeout, Traffic traffic) {
         this.servers = List.copyOf(servers);
+        this.transport = transport;
         this.selection = selection;
         this.followServerReference = followServerReference;
         this.first = first;
@@ -57,7 +60,7 @@ final class Connector {
         for (int i = 0; i < order.size(); i++) {
             Endpoint server = order.get(i);
             try {
-                return new Accepted(MqttConnection.open(server, first, maximumPacketSize, connectTimeout, traffic), server);
+                return new Accepted(MqttConnection.open(server, transport, first, maximumPacketSize, connectTimeout, traffic), server);
             } catch (MqttException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);
@@ -81,7 +84,7 @@ final class Connector {
         Connect connect = new Connect(first.version(), clientIdentifier, false, first.keepAliveSeconds(), first.properties(),
                 first.will(), first.username(), first.password());
         try {
-            return new Accepted(MqttConnection.open(server, connect, maximumPacketSize, connectTimeout, traffic), server);
+            return new Accepted(MqttConnection.open(server, transport, connect, maximumPacketSize, connectTimeout, traffic), server);
         } catch (MqttException e) {
             Endpoint reference = referenceOf(e);
             if (reference != null) {

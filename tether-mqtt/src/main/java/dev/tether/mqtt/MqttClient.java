@@ -42,12 +42,17 @@ public final class MqttClient implements AutoCloseable {
     /**
      * Connects to a broker with MQTT 5 and the default options.
      *
-     * @param hostAndPort {@code host} (port 1883) or {@code host:port}; IPv6 addresses in brackets
+     * @param hostAndPort {@code host} (port 1883) or {@code host:port}, IPv6 addresses in brackets;
+     *     or a server URI such as {@code mqtts://host}, {@code wss://host/mqtt} or
+     *     {@code unix:///run/broker.sock} (see {@link MqttClientBuilder#serverUri(String)})
      * @return the connected client
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the broker cannot be reached
      */
     public static MqttClient connect(String hostAndPort) throws MqttException {
+        if (dev.tether.mqtt.internal.transport.Endpoint.isUri(hostAndPort)) {
+            return newBuilder().serverUri(hostAndPort).connect();
+        }
         MqttClientBuilder builder = newBuilder();
         String host = hostAndPort;
         int colon = hostAndPort.lastIndexOf(':');
@@ -64,6 +69,18 @@ public final class MqttClient implements AutoCloseable {
             host = host.substring(1, host.length() - 1);
         }
         return builder.host(host).connect();
+    }
+
+    /**
+     * MQTT 5 re-authentication on the live connection (AUTH with reason code 0x19) with the
+     * builder's {@link MqttClientBuilder#authenticator(Authenticator) authenticator}: returns once
+     * the broker accepted, within the operation timeout. A broker that refuses closes the
+     * connection, and this throws.
+     *
+     * @throws MqttException if there is no authenticator, or the broker refused or did not answer
+     */
+    public void reauthenticate() throws MqttException {
+        session.reauthenticate(options.operationTimeout());
     }
 
     /** {@return a builder for a client with options other than the defaults} */

@@ -7,8 +7,15 @@ import dev.tether.mqtt.internal.codec.Will;
 import dev.tether.mqtt.internal.connection.Traffic;
 import dev.tether.mqtt.internal.session.StateStore;
 import dev.tether.mqtt.internal.transport.Endpoint;
+import dev.tether.mqtt.internal.transport.InboundLimits;
+import dev.tether.mqtt.internal.transport.ProxyOptions;
+import dev.tether.mqtt.internal.transport.TlsContextBuilder;
+import dev.tether.mqtt.internal.transport.TransportOptions;
+import java.io.IOException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +24,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * Configures and opens an {@link MqttClient}: {@link #connect()} returns a connected client or
@@ -69,6 +77,17 @@ public final class MqttClientBuilder {
     private final List<Consumer<? super ConnectionEvent>> connectionListeners = new ArrayList<>();
     private SessionStore sessionStore = SessionStore.inMemory();
 
+    // Transports and security: see the block of methods from serverUri(String) on.
+    private boolean portChosen;
+    private Endpoint.Scheme scheme = Endpoint.Scheme.TCP;
+    private String endpointPath = "";
+    private final TlsContextBuilder tlsContext = new TlsContextBuilder();
+    private List<String> tlsProtocols = TransportOptions.DEFAULT_TLS_PROTOCOLS;
+    private final List<TransportOptions.Header> webSocketHeaders = new ArrayList<>();
+    private ProxyOptions proxy;
+    private Authenticator authenticator;
+    private InboundLimits inboundLimits = InboundLimits.DEFAULTS;
+
     MqttClientBuilder() {
     }
 
@@ -97,6 +116,7 @@ public final class MqttClientBuilder {
             throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
         }
         this.port = port;
+        this.portChosen = true;
         return this;
     }
 
@@ -501,6 +521,274 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * The broker as a URI, which says how to reach it as well as where: {@code mqtt://host:1883}
+     * (or {@code tcp://}), {@code mqtts://host:8883} (or {@code ssl://}, {@code tls://}: TLS),
+     * {@code ws://host:80/mqtt}, {@code wss://host:443/mqtt} (WebSocket, path {@code /mqtt} unless
+     * the URI names one) and {@code unix:///path/to/socket}. Ports default as shown; WebSocket
+     * ports follow the {@code ws}/{@code wss} URI rules (80, 443), so a broker listening on, say,
+     * 8080 or 9001 needs the port in the URI. Replaces host, port and transport set before.
+     *
+     * @param uri the server URI; no user name or password in it (use {@code credentials})
+     * @return this builder
+     */
+    public MqttClientBuilder serverUri(String uri) {
+        Endpoint endpoint = Endpoint.parse(uri);
+        this.scheme = endpoint.scheme();
+        this.endpointPath = endpoint.path();
+        if (endpoint.scheme() != Endpoint.Scheme.UNIX) {
+            this.host = endpoint.host();
+            this.port = endpoint.port();
+            this.portChosen = true;
+        }
+        return this;
+    }
+
+    /**
+     * Connects through a Unix domain socket instead of TCP, for a broker on the same machine.
+     *
+     * @param socket the socket file, such as {@code /run/mosquitto/mqtt.sock}
+     * @return this builder
+     */
+    public MqttClientBuilder unixSocket(Path socket) {
+        this.scheme = Endpoint.Scheme.UNIX;
+        this.endpointPath = Objects.requireNonNull(socket, "socket").toString();
+        return this;
+    }
+
+    /**
+     * Turns on TLS: the server's certificate is checked against the JDK's trust store (or the
+     * {@linkplain #trustedCertificates(Path) trusted certificates}) and must name the host
+     * connected to; TLS 1.3 and 1.2 only. The port becomes 8883 (443 for WebSocket) unless one
+     * was set.
+     *
+     * @return this builder
+     */
+    public MqttClientBuilder tls() {
+        this.scheme = scheme.withTls();
+        return this;
+    }
+
+    /**
+     * Turns on TLS with a ready-made context, for trust and key material managed elsewhere.
+     * Host name verification stays on. Cannot be combined with the other certificate options.
+     *
+     * @param context the context
+     * @return this builder
+     */
+    public MqttClientBuilder tls(SSLContext context) {
+        tlsContext.sslContext(Objects.requireNonNull(context, "SSL context"));
+        return tls();
+    }
+
+    /**
+     * Turns on TLS and trusts the CA certificates of a PEM file instead of the JDK's trust store:
+     * for a broker with a private CA.
+     *
+     * @param pem a file of one or more {@code -----BEGIN CERTIFICATE-----} blocks
+     * @return this builder
+     */
+    public MqttClientBuilder trustedCertificates(Path pem) {
+        tlsContext.trustedCertificates(Objects.requireNonNull(pem, "trusted certificates"));
+        return tls();
+    }
+
+    /**
+     * Turns on TLS with a client certificate (mutual TLS) from PEM files.
+     *
+     * @param certificatePem the client's certificate, followed by any intermediate certificates
+     * @param keyPem its private key: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA, EC or
+     *     EdDSA) or PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY})
+     * @return this builder
+     */
+    public MqttClientBuilder clientCertificate(Path certificatePem, Path keyPem) {
+        tlsContext.clientCertificate(Objects.requireNonNull(certificatePem, "certificate"), Objects.requireNonNull(keyPem, "key"));
+        return tls();
+    }
+
+    /**
+     * Turns on TLS with a client certificate (mutual TLS) from a PKCS12 or JKS key store whose
+     * key has the store's password.
+     *
+     * @param keyStore the key store file
+     * @param password its password; copied, the caller may clear the array afterwards
+     * @return this builder
+     */
+    public MqttClientBuilder clientKeyStore(Path keyStore, char[] password) {
+        tlsContext.clientKeyStore(Objects.requireNonNull(keyStore, "key store"), password);
+        return tls();
+    }
+
+    /**
+     * Turns on TLS and turns OFF every check of the server: any certificate is accepted and the
+     * host name is not verified, so anyone on the network path can pose as the broker. For tests
+     * against self-signed brokers only; a WARNING is logged when a client connects this way.
+     *
+     * @return this builder
+     */
+    public MqttClientBuilder insecureTrustAll() {
+        tlsContext.insecureTrustAll();
+        return tls();
+    }
+
+    /**
+     * The TLS versions offered; default {@code TLSv1.3} and {@code TLSv1.2}.
+     *
+     * @param protocols JSSE protocol names, at least one
+     * @return this builder
+     */
+    public MqttClientBuilder tlsProtocols(String... protocols) {
+        if (protocols.length == 0) {
+            throw new IllegalArgumentException("at least one TLS protocol must be given");
+        }
+        this.tlsProtocols = List.of(protocols);
+        return tls();
+    }
+
+    /**
+     * Carries MQTT in WebSocket frames (subprotocol {@code mqtt}); with {@link #tls()} over TLS.
+     * The port becomes 80 (443 with TLS) unless one was set.
+     *
+     * @return this builder
+     */
+    public MqttClientBuilder webSocket() {
+        this.scheme = scheme.withWebSocket();
+        return this;
+    }
+
+    /**
+     * Turns on WebSocket with the given request path; default {@code /mqtt}.
+     *
+     * @param path the path, starting with {@code /}, with any query
+     * @return this builder
+     */
+    public MqttClientBuilder webSocketPath(String path) {
+        if (!Objects.requireNonNull(path, "path").startsWith("/")) {
+            throw new IllegalArgumentException("WebSocket path must start with '/', was '" + path + "'");
+        }
+        this.endpointPath = path;
+        return webSocket();
+    }
+
+    /**
+     * An extra header of the WebSocket upgrade request, such as a token for a gateway. Its value
+     * is never logged.
+     *
+     * @param name the header name
+     * @param value the value
+     * @return this builder
+     */
+    public MqttClientBuilder webSocketHeader(String name, String value) {
+        webSocketHeaders.add(new TransportOptions.Header(name, value));
+        return this;
+    }
+
+    /**
+     * Connects through an HTTP proxy with CONNECT, for TCP, TLS and WebSocket alike.
+     *
+     * @param host the proxy's host
+     * @param port the proxy's port
+     * @return this builder
+     */
+    public MqttClientBuilder httpProxy(String host, int port) {
+        this.proxy = new ProxyOptions(ProxyOptions.Kind.HTTP, host, port, null, null);
+        return this;
+    }
+
+    /**
+     * Connects through an HTTP proxy with CONNECT and Basic authentication.
+     *
+     * @param host the proxy's host
+     * @param port the proxy's port
+     * @param username the proxy user name
+     * @param password its password; copied
+     * @return this builder
+     */
+    public MqttClientBuilder httpProxy(String host, int port, String username, char[] password) {
+        this.proxy = new ProxyOptions(ProxyOptions.Kind.HTTP, host, port, Objects.requireNonNull(username, "username"),
+                Objects.requireNonNull(password, "password"));
+        return this;
+    }
+
+    /**
+     * Connects through a SOCKS5 proxy without authentication; the proxy resolves the broker's name.
+     *
+     * @param host the proxy's host
+     * @param port the proxy's port
+     * @return this builder
+     */
+    public MqttClientBuilder socksProxy(String host, int port) {
+        this.proxy = new ProxyOptions(ProxyOptions.Kind.SOCKS5, host, port, null, null);
+        return this;
+    }
+
+    /**
+     * Connects through a SOCKS5 proxy with user name and password (RFC 1929).
+     *
+     * @param host the proxy's host
+     * @param port the proxy's port
+     * @param username the proxy user name
+     * @param password its password; copied
+     * @return this builder
+     */
+    public MqttClientBuilder socksProxy(String host, int port, String username, char[] password) {
+        this.proxy = new ProxyOptions(ProxyOptions.Kind.SOCKS5, host, port, Objects.requireNonNull(username, "username"),
+                Objects.requireNonNull(password, "password"));
+        return this;
+    }
+
+    /**
+     * MQTT 5 enhanced authentication, such as {@link Authenticator#scramSha256(String, char[])}:
+     * run during CONNECT and by {@link MqttClient#reauthenticate()}.
+     *
+     * @param authenticator the authenticator
+     * @return this builder
+     */
+    public MqttClientBuilder authenticator(Authenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        return this;
+    }
+
+    /**
+     * Bounds the user properties of one packet from the broker; a broker that sends more is
+     * disconnected (IMPLEMENTATION_SPECIFIC_ERROR, with a reason string naming the limit).
+     * Default 1024 properties and 65536 bytes.
+     *
+     * @param count the most user properties per packet, at least 0
+     * @param totalBytes the most UTF-8 bytes of their names and values per packet, at least 0
+     * @return this builder
+     */
+    public MqttClientBuilder maximumIncomingUserProperties(int count, int totalBytes) {
+        this.inboundLimits = new InboundLimits(range(count, 0, Integer.MAX_VALUE, "maximum user properties"),
+                range(totalBytes, 0, Integer.MAX_VALUE, "maximum user property bytes"));
+        return this;
+    }
+
+    private Endpoint endpoint() {
+        if (scheme == Endpoint.Scheme.UNIX) {
+            return new Endpoint(scheme, host, 0, endpointPath);
+        }
+        return new Endpoint(scheme, host, portChosen ? port : scheme.defaultPort(), scheme.webSocket() ? endpointPath : "");
+    }
+
+    private TransportOptions transportOptions() throws MqttException {
+        SSLContext context = null;
+        if (scheme.secure() || servers.stream().anyMatch(server -> server.scheme().secure())) {
+            try {
+                context = tlsContext.build();
+            } catch (GeneralSecurityException | IOException e) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "TLS setup failed: " + e.getMessage(), e);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        if (authenticator != null && protocol != ProtocolVersion.V5) {
+            throw new IllegalArgumentException("enhanced authentication (an authenticator) needs MQTT 5");
+        }
+        return new TransportOptions(context, tlsProtocols, !tlsContext.trustsAll(), webSocketHeaders, proxy,
+                authenticator, inboundLimits);
+    }
+
+    /**
      * Connects and returns the client once the broker accepted the connection.
      *
      * @return the connected client
@@ -516,17 +804,17 @@ public final class MqttClientBuilder {
                 maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, manualAcknowledgement,
                 incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
         Traffic traffic = new Traffic();
-        ConnectionEvents events = new ConnectionEvents();
-        connectionListeners.forEach(events::addListener);
         if (sessionStore.isDurable() && identifier.isEmpty()) {
             throw new IllegalArgumentException("a durable session store needs a client identifier: the broker's assigned"
                     + " identifier changes with every connection, so no later process could find the session again");
         }
+        Connector connector = new Connector(servers.isEmpty() ? List.of(endpoint()) : servers, transportOptions(),
+                serverSelection, followServerReference, connect, maximumPacketSize, connectTimeout, traffic);
+        ConnectionEvents events = new ConnectionEvents();
+        connectionListeners.forEach(events::addListener); // they end with the Closed event, emitted on failure below
         StateStore store = sessionStore.store();
         ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull),
                 traffic, events, clientId);
-        Connector connector = new Connector(servers.isEmpty() ? List.of(new Endpoint(Endpoint.Scheme.TCP, host, port)) : servers,
-                serverSelection, followServerReference, connect, maximumPacketSize, connectTimeout, traffic);
         Connector.Accepted accepted;
         try {
             session.recover(store.open(clientId));
@@ -607,7 +895,7 @@ public final class MqttClientBuilder {
     /** {@return the broker address and options, never the password} */
     @Override
     public String toString() {
-        return "MqttClientBuilder[" + host + ":" + port + ", identifier=" + identifier + ", protocol=" + protocol
+        return "MqttClientBuilder[" + endpoint() + (proxy == null ? "" : " via " + proxy) + ", identifier=" + identifier + ", protocol=" + protocol
                 + ", username=" + username + ", password=" + (password == null ? "absent" : "****") + "]";
     }
 }

@@ -1,10 +1,12 @@
 package dev.tether.mqtt.internal.connection;
 
+import dev.tether.mqtt.Authenticator;
 import dev.tether.mqtt.MqttConnectException;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttProtocolException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.internal.codec.Auth;
 import dev.tether.mqtt.internal.codec.Connack;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.Disconnect;
@@ -17,23 +19,28 @@ import dev.tether.mqtt.internal.codec.Publish;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.transport.Endpoint;
+import dev.tether.mqtt.internal.transport.InboundLimits;
+import dev.tether.mqtt.internal.transport.Transport;
+import dev.tether.mqtt.internal.transport.TransportConnector;
+import dev.tether.mqtt.internal.transport.TransportOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * A TCP connection to a broker speaking MQTT. {@link #open} connects, sends CONNECT and waits for
+ * A connection to a broker speaking MQTT, over any {@link Transport}. {@link #open} connects, sends CONNECT and waits for
  * the CONNACK; {@link #start} then runs the reader and keep-alive on virtual threads. The reader
  * only decodes and hands packets to the {@link PacketListener}; writes go through one lock.
  *
@@ -48,7 +55,7 @@ public final class MqttConnection {
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.connection");
     private static final int READ_BUFFER_SIZE = 64 * 1024;
 
-    private final Socket socket;
+    private final Transport transport;
     private final InputStream in;
     private final OutputStream out;
     private final PacketEncoder encoder;
@@ -62,6 +69,10 @@ public final class MqttConnection {
     private final String name;
     private final ProtocolVersion version;
     private final Traffic traffic;
+    private final TransportOptions options;
+    private final ReentrantLock reauthentication = new ReentrantLock();
+    /** The re-authentication under way, completed by the reader when the broker's AUTH of success comes. */
+    private volatile CompletableFuture<Void> pendingReauthentication;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -71,11 +82,12 @@ public final class MqttConnection {
     private Thread reader;
     private Thread keepAlive;
 
-    private MqttConnection(Socket socket, ProtocolVersion version, int maximumPacketSize, String name, Traffic traffic)
-            throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+    private MqttConnection(Transport transport, ProtocolVersion version, int maximumPacketSize, String name,
+                           TransportOptions options, Traffic traffic) {
+        this.transport = transport;
+        this.options = options;
+        this.in = transport.in();
+        this.out = transport.out();
         this.encoder = new PacketEncoder(version);
         this.decoder = new PacketDecoder(version, maximumPacketSize);
         this.name = name;
@@ -86,24 +98,36 @@ public final class MqttConnection {
     /**
      * Connects, sends {@code connect} and returns once the broker accepted it.
      *
+     * @param options how to reach the broker (TLS, WebSocket, proxy), the authenticator and the limits
      * @param maximumPacketSize the largest packet this client accepts (announced in CONNECT)
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the connection failed or timed out, or the broker broke the protocol
      */
-    public static Opened open(Endpoint endpoint, Connect connect, int maximumPacketSize, Duration timeout,
-                              Traffic traffic) throws MqttException {
-        Socket socket = new Socket();
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    public static Opened open(Endpoint endpoint, TransportOptions options, Connect connect, int maximumPacketSize,
+                              Duration timeout, Traffic traffic) throws MqttException {
         String name = endpoint.name();
+        Transport transport;
         try {
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMillis);
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(timeoutMillis);
-            MqttConnection connection = new MqttConnection(socket, connect.version(), maximumPacketSize, name, traffic);
-            connection.write(connect);
-            Packet reply = connection.readOne();
+            transport = TransportConnector.open(endpoint, options, timeout);
+        } catch (SocketTimeoutException e) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + endpoint + " within " + timeout
+                    + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + endpoint + ": " + e.getMessage(), e);
+        }
+        MqttConnection connection = new MqttConnection(transport, connect.version(), maximumPacketSize, name, options, traffic);
+        try {
+            transport.readTimeout(timeout);
+            Authenticator authenticator = connect.version() == ProtocolVersion.V5 ? options.authenticator() : null;
+            connection.write(authenticator == null ? connect : withAuthentication(connect, authenticator));
+            Packet reply;
+            while ((reply = connection.readOne()) instanceof Auth auth) {
+                connection.checkAuth(auth, authenticator, ReasonCode.CONTINUE_AUTHENTICATION);
+                byte[] answer = authenticator.onChallenge(authData(auth.properties()));
+                connection.write(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(authenticator, answer)));
+            }
             if (!(reply instanceof Connack connack)) {
-                throw new MqttException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " answered CONNECT with "
+                throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " answered CONNECT with "
                         + reply.type() + " instead of CONNACK [MQTT-3.2.0-1]");
             }
             if (connack.reasonCode().isError()) {
@@ -113,22 +137,205 @@ public final class MqttConnection {
                         + connack.reasonCode().describe() + (reason == null ? "" : ": " + reason)
                         + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
             }
-            socket.setSoTimeout(0);
+            if (authenticator != null) {
+                authenticator.onSuccess(authData(connack.properties()));
+            }
+            connection.checkLimits(connack);
+            transport.readTimeout(Duration.ZERO);
             long peerMaximum = connack.properties().integer(Property.MAXIMUM_PACKET_SIZE, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
             connection.peerMaximumPacketSize = (int) Math.min(peerMaximum, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
-            LOG.log(Level.INFO, "connected to {0} as \"{1}\" (MQTT {2}, session present: {3})", name,
+            LOG.log(Level.INFO, "connected to {0} as \"{1}\" (MQTT {2}, session present: {3})", endpoint,
                     connect.clientId(), connect.version(), connack.sessionPresent());
             return new Opened(connection, connack);
         } catch (SocketTimeoutException e) {
-            closeQuietly(socket);
+            closeQuietly(transport);
             throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "no CONNACK from " + name + " within " + timeout, e);
+        } catch (MqttConnectException e) {
+            closeQuietly(transport);
+            throw e;
         } catch (MqttException e) {
-            closeQuietly(socket);
+            if (connect.version() == ProtocolVersion.V5 && (e instanceof MqttProtocolException
+                    || e.reasonCode() == ReasonCode.NOT_AUTHORIZED)) {
+                try {
+                    connection.write(new Disconnect(e.reasonCode(), Properties.EMPTY));
+                } catch (IOException | RuntimeException ignored) {
+                    // closing anyway
+                }
+            }
+            closeQuietly(transport);
             throw e;
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + name + ": " + e.getMessage(), e);
+            closeQuietly(transport);
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "cannot connect to " + name + ": "
+                    + TransportConnector.describeFailureAfterOpen(e, endpoint), e);
         }
+    }
+
+    private static Connect withAuthentication(Connect connect, Authenticator authenticator) throws MqttException {
+        Properties properties = connect.properties().without(Property.AUTHENTICATION_METHOD, Property.AUTHENTICATION_DATA)
+                .toBuilder().build();
+        properties = merge(properties, authProperties(authenticator, authenticator.initialData()));
+        return new Connect(connect.version(), connect.clientId(), connect.cleanStart(), connect.keepAliveSeconds(),
+                properties, connect.will(), connect.username(), connect.password());
+    }
+
+    private static Properties merge(Properties first, Properties second) {
+        Properties.Builder builder = first.toBuilder();
+        for (Properties.Entry entry : second.entries()) {
+            switch (entry.value()) {
+                case String text -> builder.string(entry.property(), text);
+                case byte[] bytes -> builder.binary(entry.property(), bytes);
+                default -> throw new IllegalStateException("unexpected authentication property " + entry);
+            }
+        }
+        return builder.build();
+    }
+
+    private static Properties authProperties(Authenticator authenticator, byte[] data) {
+        Properties.Builder properties = Properties.builder().string(Property.AUTHENTICATION_METHOD, authenticator.method());
+        if (data != null) {
+            properties.binary(Property.AUTHENTICATION_DATA, data);
+        }
+        return properties.build();
+    }
+
+    private static byte[] authData(Properties properties) {
+        byte[] data = properties.binary(Property.AUTHENTICATION_DATA);
+        return data == null ? new byte[0] : data;
+    }
+
+    /** An AUTH from the broker must be part of an exchange this client started, by the same method. */
+    private void checkAuth(Auth auth, Authenticator authenticator, ReasonCode expected) throws MqttProtocolException {
+        if (authenticator == null) {
+            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
+                    + " sent AUTH although no enhanced authentication was asked for [MQTT-4.12.0-6]");
+        }
+        if (auth.reasonCode() != expected && auth.reasonCode() != ReasonCode.SUCCESS) {
+            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " sent AUTH with "
+                    + auth.reasonCode().describe() + " during the authentication exchange");
+        }
+        if (!authenticator.method().equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
+            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
+                    + " sent AUTH with another authentication method than " + authenticator.method() + " [MQTT-4.12.0-5]");
+        }
+    }
+
+    /**
+     * MQTT 5: re-authenticates on the live connection (AUTH 0x19, then the exchange) and returns
+     * once the broker sent AUTH with Success. A broker that refuses closes the connection.
+     *
+     * @throws MqttException if there is no authenticator, the broker refused or did not answer within {@code timeout}
+     */
+    public void reauthenticate(Duration timeout) throws MqttException {
+        Authenticator authenticator = options.authenticator();
+        if (authenticator == null || version != ProtocolVersion.V5) {
+            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR,
+                    "re-authentication needs MQTT 5 and an authenticator given to the builder");
+        }
+        reauthentication.lock();
+        try {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            pendingReauthentication = done;
+            send(new Auth(ReasonCode.RE_AUTHENTICATE, authProperties(authenticator, authenticator.initialData())));
+            try {
+                done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " did not finish re-authentication within "
+                        + timeout, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof MqttException cause) {
+                    throw new MqttException(cause.reasonCode(), "re-authentication failed: " + cause.getMessage(), cause);
+                }
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "re-authentication failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "interrupted while re-authenticating", e);
+            }
+        } finally {
+            pendingReauthentication = null;
+            reauthentication.unlock();
+        }
+    }
+
+    /**
+     * An AUTH on the live connection: a step of a re-authentication. The authenticator may be
+     * user code, so it runs on a virtual thread of its own, never on the reader.
+     */
+    private void receivedAuth(Auth auth) throws MqttProtocolException {
+        CompletableFuture<Void> pending = pendingReauthentication;
+        if (pending == null) {
+            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
+                    + " sent AUTH outside an authentication exchange the client started");
+        }
+        Authenticator authenticator = options.authenticator();
+        checkAuth(auth, authenticator, ReasonCode.CONTINUE_AUTHENTICATION);
+        Thread.ofVirtual().name("tether-auth-" + name).start(() -> {
+            try {
+                if (auth.reasonCode() == ReasonCode.SUCCESS) {
+                    authenticator.onSuccess(authData(auth.properties()));
+                    pending.complete(null);
+                } else {
+                    byte[] answer = authenticator.onChallenge(authData(auth.properties()));
+                    send(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(authenticator, answer)));
+                }
+            } catch (MqttException e) {
+                pending.completeExceptionally(e);
+                trySend(new Disconnect(ReasonCode.NOT_AUTHORIZED, Properties.EMPTY));
+                fail(e);
+            } catch (RuntimeException e) {
+                pending.completeExceptionally(e);
+                fail(new MqttException(ReasonCode.UNSPECIFIED_ERROR, "the authenticator failed: " + e, e));
+            }
+        });
+    }
+
+    /** A packet from the broker within the limits on user properties, or the reason it is not. */
+    private void checkLimits(Packet packet) throws MqttProtocolException {
+        Properties properties = switch (packet) {
+            case dev.tether.mqtt.internal.codec.Publish p -> p.properties();
+            case Connack p -> p.properties();
+            case Disconnect p -> p.properties();
+            case Auth p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Puback p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Pubrec p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Pubrel p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Pubcomp p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Suback p -> p.properties();
+            case dev.tether.mqtt.internal.codec.Unsuback p -> p.properties();
+            default -> Properties.EMPTY;
+        };
+        if (properties.isEmpty()) {
+            return;
+        }
+        InboundLimits limits = options.limits();
+        int count = 0;
+        long bytes = 0;
+        for (Properties.Entry entry : properties.entries()) {
+            if (entry.property() == Property.USER_PROPERTY) {
+                count++;
+                dev.tether.mqtt.UserProperty property = (dev.tether.mqtt.UserProperty) entry.value();
+                bytes += utf8Length(property.name()) + utf8Length(property.value());
+            }
+        }
+        if (count > limits.maximumUserProperties()) {
+            throw new MqttProtocolException(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "broker " + name + " sent "
+                    + packet.type() + " with " + count + " user properties, more than the limit of "
+                    + limits.maximumUserProperties());
+        }
+        if (bytes > limits.maximumUserPropertyBytes()) {
+            throw new MqttProtocolException(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "broker " + name + " sent "
+                    + packet.type() + " with " + bytes + " bytes of user properties, more than the limit of "
+                    + limits.maximumUserPropertyBytes());
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            length += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return length;
     }
 
     /** The connection and the CONNACK that accepted it. */
@@ -221,7 +428,7 @@ public final class MqttConnection {
                 return packet;
             }
             if (!fill()) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection without a CONNACK");
+                throw new java.io.EOFException("broker " + name + " closed the connection without a CONNACK");
             }
         }
     }
@@ -250,12 +457,17 @@ public final class MqttConnection {
                     lastReceivedNanos = System.nanoTime();
                     Packet received = packet;
                     LOG.log(Level.TRACE, () -> "received " + received);
+                    checkLimits(packet);
                     if (packet instanceof Disconnect disconnect) {
                         cause = serverDisconnect(disconnect);
                         return;
                     }
                     if (packet instanceof Publish) {
                         traffic.publishesReceived.increment();
+                    }
+                    if (packet instanceof Auth auth) {
+                        receivedAuth(auth);
+                        continue;
                     }
                     if (!(packet instanceof Pingresp)) {
                         readerBlockedByConsumer = true;
@@ -279,7 +491,10 @@ public final class MqttConnection {
             if (e instanceof MqttProtocolException && version == ProtocolVersion.V5) {
                 // The broker broke the protocol: MQTT 5 says why in a DISCONNECT before closing
                 // (MQTT 5, 4.13.1); MQTT 3.1.1 has no reason codes and just closes [MQTT-4.8.0-1].
-                trySend(new Disconnect(e.reasonCode(), Properties.EMPTY));
+                // A limit of this client's own choosing is named in a reason string; the
+                // specification's violations are told by their reason code alone.
+                trySend(new Disconnect(e.reasonCode(), e.reasonCode() == ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR
+                        ? reasonString(e.getMessage()) : Properties.EMPTY));
             }
         } catch (IOException e) {
             if (!closed.get() && !disconnecting.get()) {
@@ -292,6 +507,11 @@ public final class MqttConnection {
                 fail(cause);
             }
         }
+    }
+
+    private static Properties reasonString(String message) {
+        return message == null ? Properties.EMPTY
+                : Properties.builder().string(Property.REASON_STRING, message.length() > 200 ? message.substring(0, 200) : message).build();
     }
 
     private MqttException serverDisconnect(Disconnect disconnect) {
@@ -342,7 +562,11 @@ public final class MqttConnection {
     private void fail(MqttException cause) {
         if (closed.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "connection to {0} ended: {1}", name, cause.getMessage());
-            closeQuietly(socket);
+            CompletableFuture<Void> pending = pendingReauthentication;
+            if (pending != null) {
+                pending.completeExceptionally(cause);
+            }
+            closeQuietly(transport);
             stopped.countDown();
             listener.closed(cause);
         }
@@ -358,7 +582,7 @@ public final class MqttConnection {
         }
         if (closed.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "disconnected from {0}", name);
-            closeQuietly(socket);
+            closeQuietly(transport);
             stopped.countDown();
             listener.closed(null);
         }
@@ -380,7 +604,7 @@ public final class MqttConnection {
     /** Closes a connection that was never started, without a DISCONNECT: the client no longer wants it. */
     public void abandon() {
         if (closed.compareAndSet(false, true)) {
-            closeQuietly(socket);
+            closeQuietly(transport);
             stopped.countDown();
         }
     }
@@ -390,9 +614,9 @@ public final class MqttConnection {
         return (reader == null || !reader.isAlive()) && (keepAlive == null || !keepAlive.isAlive());
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(Transport transport) {
         try {
-            socket.close();
+            transport.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing the socket failed: {0}", e.getMessage());
         }
