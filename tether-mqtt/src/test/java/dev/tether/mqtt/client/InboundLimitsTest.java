@@ -60,7 +60,7 @@ class InboundLimitsTest {
     @Test
     void aPacketAboveTheAnnouncedMaximumSizeDisconnectsWithPacketTooLarge() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
                      .maximumPacketSize(1024).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             FakeBroker.Packet connect = broker.nextPacket(FakeBroker.Packet.CONNECT, WAIT);
@@ -79,7 +79,7 @@ class InboundLimitsTest {
     @Test
     void tooManyUserPropertiesDisconnectWithAReasonNamingTheLimit() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
                      .maximumIncomingUserProperties(10, 1000).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             broker.send(publish(10, 1));
@@ -97,7 +97,7 @@ class InboundLimitsTest {
     @Test
     void userPropertiesAboveTheByteLimitDisconnect() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
                      .maximumIncomingUserProperties(1000, 100).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             broker.send(publish(51, 1)); // 102 bytes of names and values
