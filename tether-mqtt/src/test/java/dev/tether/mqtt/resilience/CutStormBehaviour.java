@@ -41,7 +41,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A publisher sends 10,000 numbered QoS 1 or QoS 2 messages to a subscriber while a chaos thread
  * resets both clients' connections about every 200 messages the subscriber gets. Both clients keep
  * their sessions (fixed identifier, no clean start, a session expiry for MQTT 5) and reconnect
- * with a fast backoff, each through a {@link FaultProxy} of its own.
+ * with a fast backoff, each through a {@link FaultProxy} of its own. The chaos thread cuts once the
+ * subscriber has 100 to 300 new sequence numbers since the last cut and both clients are back;
+ * the publisher runs at most 100 messages past the point of the next cut, so a fast machine cannot
+ * outrun the chaos and every planned cut happens (about 50).
  *
  * <p>What MQTT promises here, and so what is asserted:
  * <ul>
@@ -169,6 +172,9 @@ abstract class CutStormBehaviour {
         Queue<String> problems = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         Progress progress = new Progress();
+        // How far the publisher may go: a little past the subscriber progress of the next cut, so
+        // that a fast run cannot outpace the chaos thread and every planned cut happens.
+        Progress allowed = new Progress();
         int[] cuts = {0};
         long started = System.nanoTime();
 
@@ -186,6 +192,10 @@ abstract class CutStormBehaviour {
                 Semaphore window = new Semaphore(windowSize);
                 try {
                     for (int seq = 0; seq < MESSAGES && !stop.get(); seq++) {
+                        if (!allowed.awaitAtLeast(seq + 1, WAIT)) {
+                            problems.add("publisher: the chaos thread held it back for " + WAIT + " at sequence " + seq);
+                            return;
+                        }
                         if (!window.tryAcquire(WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
                             problems.add("publisher: no acknowledgement within " + WAIT + " with " + windowSize
                                     + " in flight, before sequence " + seq);
@@ -212,6 +222,7 @@ abstract class CutStormBehaviour {
             CompletableFuture<Void> chaos = CompletableFuture.runAsync(() -> {
                 try {
                     int nextCut = nextCutAfter(0);
+                    allowed.set(nextCut + CUT_EVERY_MIN);
                     while (!stop.get()) {
                         if (nextCut >= MESSAGES || !progress.awaitAtLeast(nextCut, Duration.ofMillis(500))) {
                             if (nextCut >= MESSAGES) {
@@ -233,9 +244,12 @@ abstract class CutStormBehaviour {
                             awaitReconnect("publisher", publisherEvents, cutAt, recoveryNanos, problems);
                         }
                         nextCut = nextCutAfter(cutProgress);
+                        allowed.set(nextCut + CUT_EVERY_MIN);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    allowed.set(Integer.MAX_VALUE); // no more cuts: the publisher goes on freely
                 }
             }, threads);
 
