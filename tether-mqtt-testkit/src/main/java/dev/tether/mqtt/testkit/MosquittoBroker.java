@@ -40,14 +40,16 @@ public final class MosquittoBroker implements MqttBroker {
     private static final List<Path> SEARCH_PATH = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
             Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/opt/homebrew/sbin"));
 
-    private final Process process;
+    private final Path binary;
+    private volatile Process process;
     private final Path home;
     private final int port;
     private final StringBuffer log;
     private final ReentrantLock closeLock = new ReentrantLock();
     private boolean closed;
 
-    private MosquittoBroker(Process process, Path home, int port, StringBuffer log) {
+    private MosquittoBroker(Path binary, Process process, Path home, int port, StringBuffer log) {
+        this.binary = binary;
         this.process = process;
         this.home = home;
         this.port = port;
@@ -114,21 +116,17 @@ public final class MosquittoBroker implements MqttBroker {
             throw new UncheckedIOException("cannot write " + config, e);
         }
 
-        Process process;
-        try {
-            process = new ProcessBuilder(binary.toString(), "-c", config.toString())
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            TempFolder.deleteRecursively(home);
-            throw new UncheckedIOException("cannot start " + binary, e);
-        }
-
         StringBuffer log = new StringBuffer();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread.ofVirtual().name("mosquitto-log-" + port).start(() -> captureLog(process, log, ready));
-        MosquittoBroker broker = new MosquittoBroker(process, home, port, log);
+        Process process;
+        CountDownLatch ready;
+        try {
+            ready = new CountDownLatch(1);
+            process = launch(binary, config, home, port, log, ready);
+        } catch (UncheckedIOException e) {
+            TempFolder.deleteRecursively(home);
+            throw e;
+        }
+        MosquittoBroker broker = new MosquittoBroker(binary, process, home, port, log);
         boolean started;
         try {
             started = ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) && process.isAlive();
@@ -142,6 +140,59 @@ public final class MosquittoBroker implements MqttBroker {
             throw new IllegalStateException("mosquitto did not start on port " + port + "; its log:\n" + log);
         }
         return broker;
+    }
+
+    /** Starts the process in {@code home}; {@code ready} opens once it listens or has ended. */
+    private static Process launch(Path binary, Path config, Path home, int port, StringBuffer log, CountDownLatch ready) {
+        Process process;
+        try {
+            process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        Thread.ofVirtual().name("mosquitto-log-" + port).start(() -> captureLog(process, log, ready));
+        return process;
+    }
+
+    /**
+     * Starts Mosquitto again, on the same port with the same configuration and working folder,
+     * once its process has ended: for tests that kill the broker (say {@code kill -9} of
+     * {@link #pid()}) and check what survives in its persistence file. Waits up to 10 s for the old
+     * process to end and up to 20 s for the new one to listen. The log goes on in the same
+     * {@link #log()}; {@link #pid()} is the new process's from then on.
+     *
+     * <pre>{@code
+     * ProcessHandle.of(broker.pid()).orElseThrow().destroyForcibly(); // SIGKILL
+     * broker.restart();
+     * }</pre>
+     *
+     * @throws IllegalStateException if the old process is still running, or the new one does not come up
+     */
+    public void restart() {
+        closeLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("mosquitto was closed");
+            }
+            Process old = process;
+            if (!old.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("mosquitto (pid " + old.pid() + ") is still running: stop it before restart()");
+            }
+            log.append("--- restarted on port ").append(port).append(" ---\n");
+            CountDownLatch ready = new CountDownLatch(1);
+            process = launch(binary, home.resolve("mosquitto.conf"), home, port, log, ready);
+            if (!ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !process.isAlive()) {
+                throw new IllegalStateException("mosquitto did not start again on port " + port + "; its log:\n" + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting mosquitto", e);
+        } finally {
+            closeLock.unlock();
+        }
     }
 
     private static void captureLog(Process process, StringBuffer log, CountDownLatch ready) {

@@ -1,0 +1,112 @@
+package dev.tether.mqtt.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.mqtt.Backoff;
+import dev.tether.mqtt.ConnectionEvent;
+import dev.tether.mqtt.ConnectionState;
+import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttClientBuilder;
+import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.ProtocolVersion;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.FaultProxy;
+import dev.tether.mqtt.testkit.MqttBroker;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A connection that goes silent without closing (a half-open connection: the proxy forwards no
+ * byte and no FIN or reset) is found out by the keep-alive alone, then the client reconnects once
+ * bytes flow again. Run against each broker.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class BlackholeBehaviour {
+
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
+    /** Scheduling slack for the upper bound: the keep-alive thread checks every quarter interval, plus a loaded machine. */
+    static final Duration MARGIN = Duration.ofSeconds(1);
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Backoff FAST = Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200));
+
+    abstract MqttBroker broker();
+
+    record Stamped(long nanos, ConnectionEvent event) {
+    }
+
+    static <T extends ConnectionEvent> Stamped next(BlockingQueue<Stamped> events, Class<T> type) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Stamped stamped = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            assertNotNull(stamped, "no " + type.getSimpleName() + " event within " + WAIT);
+            if (type.isInstance(stamped.event())) {
+                return stamped;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void detectsASilentConnectionWithinOneAndAHalfKeepAlivesAndReconnectsOnceItHeals(ProtocolVersion version)
+            throws Exception {
+        String topic = "tether-test/blackhole/" + UUID.randomUUID();
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
+             MqttClient client = persistent(version).host(proxy.host()).port(proxy.port()).connect();
+             Subscription subscription = client.subscribe(topic, Qos.AT_LEAST_ONCE)) {
+            BlockingQueue<Stamped> events = new LinkedBlockingQueue<>();
+            client.addConnectionListener(event -> events.add(new Stamped(System.nanoTime(), event)));
+            // A round trip just before: the broker was last heard from now, not up to half a keep alive ago.
+            client.publish(topic, "before", Qos.AT_LEAST_ONCE);
+            assertEquals("before", subscription.receive(WAIT).payloadAsString());
+
+            long silentFrom = System.nanoTime();
+            proxy.blackhole(true);
+            Stamped lost = next(events, ConnectionEvent.Lost.class);
+            Duration detection = Duration.ofNanos(lost.nanos() - silentFrom);
+            assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, ((ConnectionEvent.Lost) lost.event()).cause().reasonCode(),
+                    () -> ((ConnectionEvent.Lost) lost.event()).cause().toString());
+            Duration atMost = KEEP_ALIVE.multipliedBy(3).dividedBy(2).plus(MARGIN);
+            assertTrue(detection.compareTo(KEEP_ALIVE) >= 0, "declared dead after " + detection
+                    + ", before even one keep alive of " + KEEP_ALIVE + " had passed");
+            assertTrue(detection.compareTo(atMost) <= 0, "declared dead only after " + detection + ", more than " + atMost);
+
+            proxy.blackhole(false);
+            long healedAt = System.nanoTime();
+            Stamped connected = next(events, ConnectionEvent.Connected.class);
+            client.awaitConnected(WAIT);
+            assertEquals(ConnectionState.CONNECTED, client.state());
+            Duration reconnect = Duration.ofNanos(connected.nanos() - healedAt);
+
+            client.publish(topic, "after", Qos.AT_LEAST_ONCE);
+            // "before" may come again first: its PUBACK can be caught in the silence and never reach
+            // the broker, which then sends it again on the resumed session (QoS 1 is at least once).
+            MqttMessage after = subscription.receive(WAIT);
+            while (after != null && after.payloadAsString().equals("before")) {
+                after = subscription.receive(WAIT);
+            }
+            assertNotNull(after, "no round trip after the reconnect");
+            assertEquals("after", after.payloadAsString());
+            System.out.printf("RESILIENCE: blackhole broker=%s protocol=%s keepAliveMs=%d detectionMs=%d"
+                            + " reconnectAfterHealMs=%d sessionPresent=%s%n", broker().name(), version,
+                    KEEP_ALIVE.toMillis(), detection.toMillis(), reconnect.toMillis(),
+                    ((ConnectionEvent.Connected) connected.event()).result().sessionPresent());
+        }
+    }
+
+    static MqttClientBuilder persistent(ProtocolVersion version) {
+        MqttClientBuilder builder = MqttClient.newBuilder().protocol(version).keepAlive(KEEP_ALIVE).reconnect(FAST)
+                .connectTimeout(Duration.ofSeconds(2))
+                .identifier("tether-blackhole-" + UUID.randomUUID().toString().substring(0, 8)).cleanStart(false);
+        return version == ProtocolVersion.V5 ? builder.sessionExpiry(Duration.ofMinutes(5)) : builder;
+    }
+}
