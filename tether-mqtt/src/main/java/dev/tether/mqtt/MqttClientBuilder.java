@@ -71,6 +71,7 @@ public final class MqttClientBuilder {
     private boolean followServerReference;
     private Backoff backoff = Backoff.defaults();
     private int maxQueuedOutgoing = 10_000;
+    private int maxInFlight; // 0: the default of the protocol version
     private QueueFullPolicy outgoingQueueFull = QueueFullPolicy.BLOCK;
     private IncomingOverflowPolicy incomingOverflow = IncomingOverflowPolicy.BACKPRESSURE;
     private boolean queueQos0WhileDisconnected;
@@ -453,6 +454,26 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * How many QoS 1/2 publishes may await the broker's acknowledgement at once; an MQTT 5
+     * broker's Receive Maximum lowers it further. By default an MQTT 5 client sends as many as
+     * the broker's Receive Maximum allows, and an MQTT 3.1.1 client 20: a 3.1.1 broker cannot
+     * announce its limit, and Mosquitto, whose default limit is 20, answers the QoS 2 messages
+     * beyond it with a PUBREC and drops them, which 3.1.1 has no reason code to report.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().protocol(ProtocolVersion.V3_1_1).maxInFlight(100).connect(); // a broker known to allow 100
+     * }</pre>
+     *
+     * @param messages 1 to 65,535
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public MqttClientBuilder maxInFlight(int messages) {
+        this.maxInFlight = range(messages, 1, 65_535, "max in flight");
+        return this;
+    }
+
+    /**
      * What {@code publish} does when the outgoing queue is full; {@link QueueFullPolicy#BLOCK} by default.
      *
      * @param policy block (at most the operation timeout) or fail at once
@@ -813,7 +834,8 @@ public final class MqttClientBuilder {
         ConnectionEvents events = new ConnectionEvents();
         connectionListeners.forEach(events::addListener); // they end with the Closed event, emitted on failure below
         StateStore store = sessionStore.store();
-        ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull),
+        ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull,
+                maxInFlight != 0 ? maxInFlight : protocol == ProtocolVersion.V5 ? 65_535 : 20),
                 traffic, events, clientId);
         Connector.Accepted accepted;
         try {

@@ -77,6 +77,7 @@ final class OutboundFlows {
     private final StateStore store;
     private final int maxQueued;
     private final QueueFullPolicy policy;
+    private final int maxInFlight;
     private final LatencyHistogram latency = new LatencyHistogram();
     /** Futures to complete once the lock is released, so no dependent stage runs under it. */
     private final List<Runnable> completions = new ArrayList<>();
@@ -84,10 +85,11 @@ final class OutboundFlows {
     private Link link;
     private int inFlight;
 
-    OutboundFlows(StateStore store, int maxQueued, QueueFullPolicy policy) {
+    OutboundFlows(StateStore store, int maxQueued, QueueFullPolicy policy, int maxInFlight) {
         this.store = store;
         this.maxQueued = maxQueued;
         this.policy = policy;
+        this.maxInFlight = maxInFlight;
     }
 
     /** Takes back the flows a durable store kept from an earlier run; they are resent like any unacknowledged flow. */
@@ -194,7 +196,7 @@ final class OutboundFlows {
         while (link != null && !queued.isEmpty()) {
             Flow flow = queued.firstEntry().getValue();
             boolean qos0 = flow.packetId == 0;
-            if (!qos0 && inFlight >= link.result.receiveMaximum()) {
+            if (!qos0 && inFlight >= Math.min(maxInFlight, link.result.receiveMaximum())) {
                 return;
             }
             queued.pollFirstEntry();
