@@ -183,7 +183,16 @@ final class ClientSession {
                     newLink.result.sessionPresent() ? "resumed" : "new", resubscribed.isEmpty() ? ""
                             : ", subscribed again to " + resubscribed);
         }
-        events.emit(new ConnectionEvent.Connected(newLink.server, newLink.result, reconnect, resubscribed));
+        stateLock.lock();
+        try {
+            // Under the lock that orders link changes: a link lost meanwhile announced its loss
+            // already, and announcing it connected now would put the events out of order.
+            if (link == newLink) {
+                events.emit(new ConnectionEvent.Connected(newLink.server, newLink.result, reconnect, resubscribed));
+            }
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     /** A new session: the broker forgot the incoming QoS 2 messages, so their identifiers mean new messages now. */
@@ -252,6 +261,9 @@ final class ClientSession {
                 state = ConnectionState.RECONNECTING;
                 stateChanged.signalAll();
             }
+            if (cause != null && !options.isClosing()) {
+                events.emit(new ConnectionEvent.Lost(cause));
+            }
         } finally {
             stateLock.unlock();
         }
@@ -259,11 +271,9 @@ final class ClientSession {
         if (cause == null || options.isClosing()) {
             end(null);
         } else if (!reconnects(cause)) {
-            events.emit(new ConnectionEvent.Lost(cause));
             end(cause);
         } else {
             LOG.log(System.Logger.Level.WARNING, "connection to {0} lost, reconnecting: {1}", closed.server, cause.getMessage());
-            events.emit(new ConnectionEvent.Lost(cause));
             reconnector.start(cause);
         }
     }

@@ -83,6 +83,8 @@ final class OutboundFlows {
     private final List<Runnable> completions = new ArrayList<>();
     private long nextSequence;
     private Link link;
+    /** The newest link attached or detached: an older one attached late (it died meanwhile) is ignored. */
+    private int newestEpoch;
     private int inFlight;
 
     OutboundFlows(StateStore store, int maxQueued, QueueFullPolicy policy, int maxInFlight) {
@@ -257,6 +259,11 @@ final class OutboundFlows {
         List<Flow> completedByNewSession = new ArrayList<>();
         lock.lock();
         try {
+            if (newLink.epoch <= newestEpoch) {
+                return; // lost before it got here, and maybe replaced already: its flows wait for the next link
+            }
+            newestEpoch = newLink.epoch;
+            requeueSent();
             boolean resumed = newLink.result.sessionPresent();
             link = newLink;
             inFlight = 0;
@@ -298,19 +305,25 @@ final class OutboundFlows {
     void detach(Link lost) {
         lock.lock();
         try {
+            newestEpoch = Math.max(newestEpoch, lost.epoch);
             if (link != lost) {
                 return;
             }
             link = null;
             inFlight = 0;
-            for (Flow flow : byId.values()) {
-                if (flow.state == State.SENT) {
-                    flow.state = State.QUEUED;
-                    (flow.isPublish() ? queued : controlsQueued).put(flow.sequence, flow);
-                }
-            }
+            requeueSent();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Puts every flow sent on an earlier link and not answered back in the queue, under the lock. */
+    private void requeueSent() {
+        for (Flow flow : byId.values()) {
+            if (flow.state == State.SENT) {
+                flow.state = State.QUEUED;
+                (flow.isPublish() ? queued : controlsQueued).put(flow.sequence, flow);
+            }
         }
     }
 
