@@ -38,11 +38,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The heap figures are of the whole test JVM, so they bound the client from above only: with
  * the embedded HiveMQ they include the broker and the messages it holds, with Mosquitto the
- * broker log the testkit keeps in memory (some lines per message, about 50 MiB per 100,000).
+ * broker log the testkit keeps in a StringBuffer ({@code log_type all}: some lines per message,
+ * about 50 MiB per 100,000 messages, which stays for the whole class).
  *
  * <p>What the brokers do, as measured: HiveMQ sends a QoS 1 subscriber only a few messages
- * unacknowledged (1 with MQTT 3.1.1, 10 with MQTT 5, whatever Receive Maximum the client
- * announces), so the stream barely fills; Mosquitto sends up to its max_inflight_messages (20)
+ * unacknowledged (1 to 20 in these runs, whatever Receive Maximum the client announces), so the
+ * stream barely fills (peak 50); Mosquitto sends up to its max_inflight_messages (20)
  * with MQTT 3.1.1 and up to the announced Receive Maximum (1000) with MQTT 5, which fills it.
  * With QoS 0 both send as fast as the client reads; neither dropped any of 20,000.
  */
