@@ -86,6 +86,8 @@ final class OutboundFlows {
     /** The newest link attached or detached: an older one attached late (it died meanwhile) is ignored. */
     private int newestEpoch;
     private int inFlight;
+    /** Why {@link #failAll} ended every flow; no flow may start after it. */
+    private MqttException closedBy;
 
     OutboundFlows(StateStore store, int maxQueued, QueueFullPolicy policy, int maxInFlight) {
         this.store = store;
@@ -128,6 +130,7 @@ final class OutboundFlows {
         lock.lock();
         try {
             awaitRoom(wait);
+            checkOpen();
             boolean qos0 = publish.qos() == Qos.AT_MOST_ONCE;
             int packetId = qos0 ? 0 : packetIds.acquire();
             Publish withId = qos0 ? publish : new Publish(publish.topic(), publish.payload(), publish.qos(),
@@ -151,9 +154,21 @@ final class OutboundFlows {
         }
     }
 
+    /**
+     * A caller that got past the client's closed check just before {@code close()}, or that was
+     * waiting in {@link #awaitRoom} when {@link #failAll} emptied the queue, must not add a flow
+     * afterwards: no link would ever send it and nothing would complete its future, which stayed
+     * pending for ever (found by the close-under-load resilience test, 62 of 6,000 futures).
+     */
+    private void checkOpen() throws MqttException {
+        if (closedBy != null) {
+            throw new MqttException(closedBy.reasonCode(), closedBy.getMessage(), closedBy);
+        }
+    }
+
     private void awaitRoom(Duration wait) throws MqttException {
         long remaining = wait.toNanos();
-        while (publishes.size() >= maxQueued) {
+        while (publishes.size() >= maxQueued && closedBy == null) {
             if (policy == QueueFullPolicy.FAIL || remaining <= 0) {
                 throw new MqttException(ReasonCode.QUOTA_EXCEEDED, "the outgoing queue is full: " + maxQueued
                         + " messages wait for the broker's acknowledgement or for the connection"
@@ -172,6 +187,7 @@ final class OutboundFlows {
     CompletableFuture<Packet> control(Packet request) throws MqttException {
         lock.lock();
         try {
+            checkOpen();
             int packetId = packetIds.acquire();
             Packet withId = switch (request) {
                 case Subscribe p -> new Subscribe(packetId, p.subscriptions(), p.properties());
@@ -441,6 +457,7 @@ final class OutboundFlows {
         List<Flow> failed;
         lock.lock();
         try {
+            closedBy = reason;
             failed = new ArrayList<>(byId.values());
             for (Flow flow : publishes.values()) {
                 if (flow.packetId == 0) {
