@@ -112,24 +112,13 @@ final class ClientSession {
         }
     }
 
-    /**
-     * How many QoS 1/2 publishes may await acknowledgement at once with MQTT 3.1.1, whose brokers
-     * cannot announce a Receive Maximum. Not 65,535: Mosquitto keeps at most max_inflight_messages
-     * (20 by default) incoming QoS 2 messages awaiting PUBREL from a 3.1.1 client, and one beyond
-     * that is dropped, yet answered with a PUBREC as if accepted (3.1.1 has no reason codes), so the
-     * client completed the flow and the message was lost: found by the kill -9 resilience test,
-     * which lost some 40% of 2,000 QoS 2 messages published 100 at a time.
-     */
-    static final int MQTT_3_1_1_IN_FLIGHT = 20;
-
     private static ConnectResult connectResult(Connack connack, ClientOptions options, String clientIdentifier) {
         Properties p = connack.properties();
         long serverKeepAlive = p.integer(Property.SERVER_KEEP_ALIVE, -1);
         String assigned = p.string(Property.ASSIGNED_CLIENT_IDENTIFIER);
         return new ConnectResult(connack.sessionPresent(), assigned != null ? assigned : clientIdentifier,
                 serverKeepAlive >= 0 ? Duration.ofSeconds(serverKeepAlive) : options.keepAlive(), // [MQTT-3.1.2-21]
-                options.protocol() == ProtocolVersion.V5 ? (int) p.integer(Property.RECEIVE_MAXIMUM, 65_535)
-                        : MQTT_3_1_1_IN_FLIGHT,
+                (int) p.integer(Property.RECEIVE_MAXIMUM, 65_535),
                 Qos.of((int) p.integer(Property.MAXIMUM_QOS, 2)),
                 p.integer(Property.RETAIN_AVAILABLE, 1) == 1,
                 (int) Math.min(Integer.MAX_VALUE, p.integer(Property.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),

@@ -14,9 +14,7 @@ import java.time.Duration;
  * @param sessionPresent whether the broker resumed a session for this client identifier
  * @param clientIdentifier the identifier in use: the one asked for or the one the broker assigned
  * @param keepAlive the keep alive in force: the server's when it set one
- * @param receiveMaximum how many QoS 1/2 publishes may await acknowledgement at once: the broker's
- *     Receive Maximum with MQTT 5; with MQTT 3.1.1, which has no way to say it, 20 (the default
- *     limit of Mosquitto, which drops QoS 2 messages beyond it)
+ * @param receiveMaximum how many QoS 1/2 publishes may await acknowledgement at once
  * @param maximumQos the highest QoS the broker accepts
  * @param retainAvailable whether the broker accepts retained messages
  * @param maximumPacketSize the largest packet the broker accepts, in bytes

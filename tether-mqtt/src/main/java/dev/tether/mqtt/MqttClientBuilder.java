@@ -458,7 +458,8 @@ public final class MqttClientBuilder {
      * broker's Receive Maximum lowers it further. By default an MQTT 5 client sends as many as
      * the broker's Receive Maximum allows, and an MQTT 3.1.1 client 20: a 3.1.1 broker cannot
      * announce its limit, and Mosquitto, whose default limit is 20, answers the QoS 2 messages
-     * beyond it with a PUBREC and drops them, which 3.1.1 has no reason code to report.
+     * beyond it with a PUBREC and drops them, which 3.1.1 has no reason code to report (the kill -9
+     * and cut-storm tests lost some 40 % of 2,000 QoS 2 messages published 100 at a time that way).
      *
      * <pre>{@code
      * MqttClient.newBuilder().protocol(ProtocolVersion.V3_1_1).maxInFlight(100).connect(); // a broker known to allow 100
