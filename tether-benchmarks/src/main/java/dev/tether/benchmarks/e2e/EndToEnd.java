@@ -31,10 +31,10 @@ import java.util.function.ToDoubleFunction;
  *   warmup=true          one unmeasured run per library and scenario first (a fifth of the count)
  *   window=100           QoS 1/2 publishes outstanding per publisher, for every library
  *   size=256             payload bytes (qos0, qos1, qos2, fanin, pingpong)
- *   qos0.messages=200000 qos1.messages=50000 qos2.messages=30000
- *   fanin.publishers=50 fanin.messages=100000 (in all) fanin.qos=0
- *   pingpong.samples=10000 pingpong.warmup=2000
- *   large.size=1048576 large.messages=100 large.qos=1 large.window=16
+ *   qos0.messages=50000 qos1.messages=20000 qos2.messages=10000
+ *   fanin.publishers=50 fanin.messages=50000 (in all) fanin.qos=0
+ *   pingpong.samples=5000 pingpong.warmup=1000
+ *   large.size=1048576 large.messages=50 large.qos=1 large.window=16
  *   idle.clients=10000 idle.pahov3=100 idle.pahov5=100 (Paho: 4 platform threads and ~300 ms per connect)
  *   stall=5              seconds without a message before the subscriber is declared done
  * </pre>
@@ -45,7 +45,7 @@ public final class EndToEnd {
     private final List<Library> libraries;
     private final StringBuilder table = new StringBuilder();
 
-    private EndToEnd(Map<String, String> config) {
+    EndToEnd(Map<String, String> config) {
         this.config = config;
         List<Library> chosen = new ArrayList<>();
         for (String key : string("libraries", "tether5,tether3,pahov3,pahov5,hivemq,raw").split(",")) {
@@ -88,20 +88,20 @@ public final class EndToEnd {
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         for (String scenario : string("scenarios", "qos0,qos1,qos2,pingpong,fanin,large,idle").split(",")) {
             switch (scenario.trim()) {
-                case "qos0" -> throughput("QoS 0, 1 → 1", 1, integer("qos0.messages", 200_000), integer("size", 256), 0,
+                case "qos0" -> throughput("QoS 0, 1 → 1", 1, integer("qos0.messages", 50_000), integer("size", 256), 0,
                         integer("window", 100), false);
-                case "qos1" -> throughput("QoS 1, 1 → 1", 1, integer("qos1.messages", 50_000), integer("size", 256), 1,
+                case "qos1" -> throughput("QoS 1, 1 → 1", 1, integer("qos1.messages", 20_000), integer("size", 256), 1,
                         integer("window", 100), false);
-                case "qos2" -> throughput("QoS 2, 1 → 1", 1, integer("qos2.messages", 30_000), integer("size", 256), 2,
+                case "qos2" -> throughput("QoS 2, 1 → 1", 1, integer("qos2.messages", 10_000), integer("size", 256), 2,
                         integer("window", 100), false);
                 case "fanin" -> {
                     int publishers = integer("fanin.publishers", 50);
                     throughput("fan-in QoS " + integer("fanin.qos", 0) + ", " + publishers + " → 1", publishers,
-                            integer("fanin.messages", 100_000) / publishers, integer("size", 256), integer("fanin.qos", 0),
+                            integer("fanin.messages", 50_000) / publishers, integer("size", 256), integer("fanin.qos", 0),
                             integer("window", 100), false);
                 }
                 case "large" -> throughput("1 MiB QoS " + integer("large.qos", 1) + ", 1 → 1", 1,
-                        integer("large.messages", 100), integer("large.size", 1 << 20), integer("large.qos", 1),
+                        integer("large.messages", 50), integer("large.size", 1 << 20), integer("large.qos", 1),
                         integer("large.window", 16), true);
                 case "pingpong" -> pingPong();
                 case "idle" -> idle();
@@ -265,8 +265,8 @@ public final class EndToEnd {
     record Latency(double p50, double p99, double p999, boolean ok) { }
 
     private void pingPong() throws Exception {
-        int samples = integer("pingpong.samples", 10_000);
-        int warm = integer("pingpong.warmup", 2_000);
+        int samples = integer("pingpong.samples", 5_000);
+        int warm = integer("pingpong.warmup", 1_000);
         int size = integer("size", 256);
         System.out.printf("%n== ping-pong QoS 0: %,d round trips of %,d B after %,d unmeasured%n", samples, size, warm);
         Map<Library, List<Latency>> results = new LinkedHashMap<>();
