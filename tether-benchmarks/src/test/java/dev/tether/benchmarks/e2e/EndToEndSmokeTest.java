@@ -16,20 +16,20 @@ class EndToEndSmokeTest {
 
     @Test
     void everyLibraryDeliversEveryMessageAtEachQos() throws Exception {
-        String report = new EndToEnd(Map.of(
-                "scenarios", "qos0,qos1,qos2,pingpong,fanin,large,idle",
-                "repeats", "1",
-                "warmup", "false",
-                "qos0.messages", "100",
-                "qos1.messages", "100",
-                "qos2.messages", "100",
-                "fanin.publishers", "5",
-                "fanin.messages", "100",
-                "pingpong.samples", "20",
-                "pingpong.warmup", "5",
-                "large.messages", "2",
-                "idle.clients", "3",
-                "stall", "5")).runAll();
+        String report = new EndToEnd(Map.ofEntries(
+                Map.entry("scenarios", "qos0,qos1,qos2,pingpong,fanin,large,idle"),
+                Map.entry("repeats", "1"),
+                Map.entry("warmup", "false"),
+                Map.entry("qos0.messages", "100"),
+                Map.entry("qos1.messages", "100"),
+                Map.entry("qos2.messages", "100"),
+                Map.entry("fanin.publishers", "5"),
+                Map.entry("fanin.messages", "100"),
+                Map.entry("pingpong.samples", "20"),
+                Map.entry("pingpong.warmup", "5"),
+                Map.entry("large.messages", "2"),
+                Map.entry("idle.clients", "3"),
+                Map.entry("stall", "5"))).runAll();
         System.out.println(report);
         assertFalse(report.contains("FAIL"), report);
         for (String library : new String[] {"Tether 5", "Tether 3.1.1", "Paho v3", "Paho v5", "HiveMQ 5", "raw socket"}) {
