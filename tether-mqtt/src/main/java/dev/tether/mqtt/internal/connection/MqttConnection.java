@@ -53,14 +53,21 @@ import java.util.function.UnaryOperator;
 public final class MqttConnection {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.connection");
-    private static final int READ_BUFFER_SIZE = 64 * 1024;
+    /*
+     * The read buffer starts small and doubles, up to 64 KiB, each time a read fills it: a busy
+     * connection soon reads 64 KiB per system call, while an idle one (thousands of them in one
+     * JVM) keeps 2 KiB instead of 64. Only the reader thread touches it (and the CONNACK read
+     * before that thread starts).
+     */
+    private static final int READ_BUFFER_INITIAL = 2 * 1024;
+    private static final int READ_BUFFER_MAXIMUM = 64 * 1024;
 
     private final Transport transport;
     private final InputStream in;
     private final OutputStream out;
     private final PacketEncoder encoder;
     private final PacketDecoder decoder;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
+    private ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_INITIAL).flip();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set before the client's own DISCONNECT goes out: the broker closing the socket after it is no failure. */
@@ -436,9 +443,17 @@ public final class MqttConnection {
     private boolean fill() throws IOException {
         readBuffer.compact();
         try {
-            int count = in.read(readBuffer.array(), readBuffer.arrayOffset() + readBuffer.position(), readBuffer.remaining());
+            int room = readBuffer.remaining();
+            int count = in.read(readBuffer.array(), readBuffer.arrayOffset() + readBuffer.position(), room);
             if (count < 0) {
                 return false;
+            }
+            if (count == room && readBuffer.capacity() < READ_BUFFER_MAXIMUM) {
+                // Filled: more is probably waiting. Grow, keeping the unread bytes.
+                readBuffer.position(readBuffer.position() + count).flip();
+                readBuffer = ByteBuffer.allocate(Math.min(readBuffer.capacity() * 2, READ_BUFFER_MAXIMUM)).put(readBuffer);
+                traffic.bytesReceived.add(count);
+                return true;
             }
             readBuffer.position(readBuffer.position() + count);
             traffic.bytesReceived.add(count);

@@ -1,0 +1,74 @@
+package dev.tether.benchmarks.e2e;
+
+/**
+ * One MQTT client library as the harness drives it: connect, subscribe with a callback, publish
+ * asynchronously with a completion callback. Every adapter is configured alike (clean session,
+ * no automatic reconnect, keep-alive 60 s, no persistence) and its settings are documented in
+ * its class.
+ */
+interface Library {
+
+    /** {@return the name in the table} */
+    String name();
+
+    /** {@return true for the raw socket writer, the upper bound} */
+    default boolean isRaw() {
+        return false;
+    }
+
+    /**
+     * Connects a new client, waiting for the CONNACK.
+     *
+     * @param host broker host
+     * @param port broker port
+     * @param clientId the client identifier
+     * @param window how many QoS 1/2 publishes the harness keeps outstanding at most (for the
+     *     libraries that need it configured, such as Paho's max in-flight)
+     */
+    Connection connect(String host, int port, String clientId, int window) throws Exception;
+
+    /** Receives messages, on whatever thread the library delivers them. */
+    @FunctionalInterface
+    interface Receiver {
+        void onMessage(String topic, byte[] payload);
+    }
+
+    /** Called once a publish is complete: written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
+    interface Completion {
+        void done();
+
+        void failed(Throwable cause);
+    }
+
+    /** Messages taken by the caller's thread. */
+    @FunctionalInterface
+    interface Pull {
+        /** {@return the next payload, or null after the timeout} */
+        byte[] take(long timeoutNanos) throws Exception;
+    }
+
+    /** One connected client. */
+    interface Connection extends AutoCloseable {
+
+        /** Subscribes, waiting for the SUBACK; messages go to {@code receiver}. */
+        void subscribe(String filter, int qos, Receiver receiver) throws Exception;
+
+        /**
+         * Subscribes for a thread that waits for each message itself (the ping-pong scenario).
+         * By default a callback hands messages over through a queue; a library whose natural
+         * API is a blocking receive overrides this, so it is not charged for an extra hand-over.
+         */
+        default Pull subscribeForPull(String filter, int qos) throws Exception {
+            java.util.concurrent.ArrayBlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(1024);
+            subscribe(filter, qos, (topic, payload) -> queue.offer(payload));
+            return timeoutNanos -> queue.poll(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        /** Publishes without waiting for the flow to finish; {@code completion} is called when it does. */
+        void publish(String topic, byte[] payload, int qos, Completion completion) throws Exception;
+
+        /** Disconnects cleanly. */
+        @Override
+        void close() throws Exception;
+    }
+}
