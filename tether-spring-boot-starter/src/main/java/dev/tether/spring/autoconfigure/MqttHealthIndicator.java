@@ -71,7 +71,8 @@ public final class MqttHealthIndicator extends AbstractHealthIndicator {
         }
         MqttException cause = lastLoss;
         if (cause != null) {
-            builder.withException(cause);
+            // A detail, not withException(): that would log the stack trace at every health check of an outage.
+            builder.withDetail("error", cause.getClass().getName() + ": " + cause.getMessage());
         }
     }
 }

@@ -47,6 +47,9 @@ public final class MqttListenerContainer implements SmartLifecycle {
     /** How often an idle listener thread looks whether it should stop. */
     private static final Duration POLL = Duration.ofMillis(200);
 
+    /** The longest a stop waits for the broker to confirm an unsubscribe. */
+    private static final Duration UNSUBSCRIBE_WAIT = Duration.ofSeconds(5);
+
     private static final Log log = LogFactory.getLog(MqttListenerContainer.class);
 
     private final MqttClient client;
@@ -126,7 +129,7 @@ public final class MqttListenerContainer implements SmartLifecycle {
                 }
             } catch (RuntimeException e) {
                 started.forEach(listener -> listener.active = false);
-                started.forEach(MqttListenerContainer::end);
+                started.forEach(this::end);
                 throw e;
             }
             running = List.copyOf(started);
@@ -189,8 +192,13 @@ public final class MqttListenerContainer implements SmartLifecycle {
         }
     }
 
-    /** Waits for the listener's threads to finish what is buffered, then unsubscribes. */
-    private static void end(Running listener) {
+    /**
+     * Waits for the listener's threads to finish what is buffered, then unsubscribes on a thread of
+     * its own: the caller waits for the UNSUBACK only while the client is connected, and at most
+     * {@link #UNSUBSCRIBE_WAIT}, since a client that is reconnecting would hold shutdown for its
+     * whole operation timeout.
+     */
+    private void end(Running listener) {
         for (Thread thread : listener.threads) {
             try {
                 thread.join();
@@ -199,10 +207,19 @@ public final class MqttListenerContainer implements SmartLifecycle {
                 break;
             }
         }
-        try {
-            listener.subscription.close();
-        } catch (RuntimeException e) {
-            log.debug("Unsubscribing " + listener.endpoint.id() + " failed", e);
+        Thread unsubscribe = Thread.ofVirtual().name("mqtt-listener-unsubscribe-" + listener.endpoint.id()).start(() -> {
+            try {
+                listener.subscription.close();
+            } catch (RuntimeException e) {
+                log.debug("Unsubscribing " + listener.endpoint.id() + " failed", e);
+            }
+        });
+        if (client.state() == ConnectionState.CONNECTED) {
+            try {
+                unsubscribe.join(UNSUBSCRIBE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -217,7 +234,7 @@ public final class MqttListenerContainer implements SmartLifecycle {
             lock.unlock();
         }
         stopping.forEach(listener -> listener.active = false);
-        stopping.forEach(MqttListenerContainer::end);
+        stopping.forEach(this::end);
     }
 
     @Override
