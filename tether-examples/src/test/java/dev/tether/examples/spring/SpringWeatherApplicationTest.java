@@ -25,7 +25,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** {@link SpringWeatherApplication} driven over HTTP, with an independent client on the embedded broker. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "tether.mqtt.identifier=spring-weather-example")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tether.mqtt.identifier=spring-weather-example", "management.endpoint.health.show-details=always"})
 @DirtiesContext
 class SpringWeatherApplicationTest {
 
@@ -63,8 +64,9 @@ class SpringWeatherApplicationTest {
                 never.await(20, TimeUnit.MILLISECONDS);
             }
             assertEquals("28.3\n", body);
-            assertTrue(http.send(HttpRequest.newBuilder(uri("/actuator/health/mqtt")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body().contains("UP"));
+            String health = http.send(HttpRequest.newBuilder(uri("/actuator/health/mqtt")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(health.contains("\"UP\""), health);
         }
     }
 
