@@ -102,11 +102,16 @@ public class SpringWeatherApplication {
 
         @PostMapping("/humidity")
         ResponseEntity<String> humidity(@RequestBody String body) throws MqttException {
+            String text = body.trim();
+            // curl --data sends a form: Spring hands a form body back as "name=", here "0.38=".
+            if (text.endsWith("=")) {
+                text = text.substring(0, text.length() - 1);
+            }
             double value;
             try {
-                value = Double.parseDouble(body.trim());
+                value = Double.parseDouble(text);
             } catch (NumberFormatException e) {
-                return ResponseEntity.badRequest().body("the body must be a number, was '" + body.trim() + "'\n");
+                return ResponseEntity.badRequest().body("the body must be a number, was '" + text + "'\n");
             }
             mqtt.publish(HUMIDITY_TOPIC, value, Qos.AT_LEAST_ONCE);
             return ResponseEntity.noContent().build();
