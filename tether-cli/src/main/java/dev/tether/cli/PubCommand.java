@@ -85,6 +85,9 @@ final class PubCommand implements Callable<Integer> {
         MqttMessage.Builder template = MqttMessage.newBuilder(topic).qos(qos).retain(retain);
         Mqtt5Property.applyToMessage(connection.properties, "publish", template);
         PrintWriter err = spec.commandLine().getErr();
+        if (debug) {
+            Logging.debug();
+        }
         byte[] whole = null;
         if (source.file != null) {
             whole = Files.readAllBytes(source.file);

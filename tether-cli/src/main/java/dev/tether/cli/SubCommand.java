@@ -68,6 +68,9 @@ final class SubCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (debug) {
+            Logging.debug();
+        }
         SubscribeRequest.Builder request = SubscribeRequest.newBuilder();
         filters.forEach(filter -> request.filter(filter, qos));
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();

@@ -52,6 +52,7 @@ public final class Tether implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        Logging.configure();
         System.exit(commandLine(System.in).execute(args));
     }
 
