@@ -27,6 +27,7 @@ class InboundLimitsTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
 
+    /** The clients below connect with reconnect(false): after a loss a reconnecting client's receive waits, it does not throw. */
     static FakeBroker broker() {
         return FakeBroker.start(packet -> switch (packet.type()) {
             case FakeBroker.Packet.CONNECT -> FakeBroker.connack(true, 0, null);
@@ -60,7 +61,7 @@ class InboundLimitsTest {
     @Test
     void aPacketAboveTheAnnouncedMaximumSizeDisconnectsWithPacketTooLarge() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).reconnect(false)
                      .maximumPacketSize(1024).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             FakeBroker.Packet connect = broker.nextPacket(FakeBroker.Packet.CONNECT, WAIT);
@@ -79,7 +80,7 @@ class InboundLimitsTest {
     @Test
     void tooManyUserPropertiesDisconnectWithAReasonNamingTheLimit() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).reconnect(false)
                      .maximumIncomingUserProperties(10, 1000).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             broker.send(publish(10, 1));
@@ -97,7 +98,7 @@ class InboundLimitsTest {
     @Test
     void userPropertiesAboveTheByteLimitDisconnect() throws Exception {
         try (FakeBroker broker = broker();
-             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port())
+             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).reconnect(false)
                      .maximumIncomingUserProperties(1000, 100).connect();
              Subscription subscription = client.subscribe("t", Qos.AT_MOST_ONCE)) {
             broker.send(publish(51, 1)); // 102 bytes of names and values
