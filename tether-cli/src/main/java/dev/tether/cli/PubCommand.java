@@ -90,7 +90,11 @@ final class PubCommand implements Callable<Integer> {
         }
         byte[] whole = null;
         if (source.file != null) {
-            whole = Files.readAllBytes(source.file);
+            try {
+                whole = Files.readAllBytes(source.file);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + source.file + ": " + e, e);
+            }
         }
         try (MqttClient client = connection.builder(Set.of("connect", "publish", "will"), !resumeSession).reconnect(false).connect()) {
             debug(err, "connected to " + connection.broker() + " as " + client.connectResult().clientIdentifier());

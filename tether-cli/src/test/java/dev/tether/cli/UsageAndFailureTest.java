@@ -95,6 +95,29 @@ class UsageAndFailureTest {
     }
 
     @Test
+    void unreadableFileExitsWith1BeforeConnecting() {
+        Cli.Result result = Cli.run("pub", "-p", "1", "-t", "a/b", "-f", "/nonexistent/payload.bin");
+
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(result.err().startsWith("tether pub: cannot read /nonexistent/payload.bin"), result::toString);
+    }
+
+    @Test
+    void contradictoryConnectionFlagsAreBadUsage() {
+        Cli.Result will = Cli.run("pub", "-t", "a/b", "-m", "x", "--will-payload", "gone");
+        Cli.Result url = Cli.run("sub", "-t", "a/b", "-L", "mqtt://localhost", "-p", "1884");
+        Cli.Result password = Cli.run("sub", "-t", "a/b", "-P", "secret");
+
+        assertEquals(2, will.exitCode(), will::toString);
+        assertTrue(will.err().contains("need --will-topic"), will::toString);
+        assertEquals(2, url.exitCode(), url::toString);
+        assertTrue(url.err().contains("-L/--url names the broker already"), url::toString);
+        assertEquals(2, password.exitCode(), password::toString);
+        assertTrue(password.err().contains("-P/--pw needs -u/--username"), password::toString);
+        assertTrue(!password.err().contains("secret"), "no password in messages");
+    }
+
+    @Test
     void missingSubcommandExitsWith2() {
         assertEquals(2, Cli.run().exitCode());
         assertEquals(2, Cli.run("bench").exitCode());
