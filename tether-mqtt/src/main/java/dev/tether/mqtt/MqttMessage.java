@@ -1,5 +1,6 @@
 package dev.tether.mqtt;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,18 @@ public final class MqttMessage {
     /** {@return a copy of the payload} */
     public byte[] payload() {
         return payload.clone();
+    }
+
+    /**
+     * The payload as a read-only view, without the copy {@link #payload()} makes: for reading a
+     * large payload, or handing it to a channel, without allocating its size again. Each call
+     * returns a new view (position 0, limit the payload's length), so callers do not disturb one
+     * another; the bytes themselves are the message's own and cannot be changed through it.
+     *
+     * @return a read-only buffer over the payload; no copy is made
+     */
+    public ByteBuffer payloadBuffer() {
+        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
     /** {@return the payload decoded as UTF-8 (malformed bytes become U+FFFD)} */

@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
  * Turns bytes into packets, in chunks of any size: an explicit state machine, fixed header →
  * remaining length → body. The remaining length is checked against the maximum packet size before
  * any body is allocated. When a whole body is already in the input it is parsed in place, so a
- * small PUBLISH costs only its record, topic and payload; otherwise the body is gathered first.
+ * small PUBLISH costs only its record, topic and payload; otherwise the body is gathered first,
+ * except for a large PUBLISH: its header is gathered into a small array and its payload straight
+ * into the payload's own array, so the payload is copied once instead of twice.
  * After a malformed packet the decoder stays failed and throws the same exception again.
  *
  * <pre>{@code
@@ -27,7 +29,17 @@ public final class PacketDecoder {
 
     private enum State { FIXED_HEADER, REMAINING_LENGTH, BODY }
 
+    /** A PUBLISH body longer than this, not already whole in the input, is gathered in two parts. */
+    private static final int SPLIT_PUBLISH_ABOVE = 16 * 1024;
+    /**
+     * Room for the header of such a PUBLISH (topic, packet identifier, properties). A header that
+     * does not fit, or cannot be measured, makes the body gathered whole as for any packet, and the
+     * full decoding then judges it.
+     */
+    private static final int SPLIT_HEADER_ROOM = 2 * 1024;
+
     private final BodyDecoder bodies;
+    private final boolean v5;
     private final int maximumPacketSize;
     private final PacketReader reader = new PacketReader();
 
@@ -37,6 +49,11 @@ public final class PacketDecoder {
     private int lengthBytes;
     private byte[] body;
     private int bodyFilled;
+    /** True while {@link #body} is only the header room of a large PUBLISH, whose length is not yet known. */
+    private boolean splitting;
+    /** The payload of a large PUBLISH, once its header is gathered; {@link #body} then holds the header. */
+    private byte[] payload;
+    private int payloadFilled;
     private MalformedPacketException failure;
 
     /**
@@ -48,6 +65,7 @@ public final class PacketDecoder {
             throw new IllegalArgumentException("maximum packet size must be at least 2 bytes, was " + maximumPacketSize);
         }
         this.bodies = new BodyDecoder(version, reader);
+        this.v5 = version == ProtocolVersion.V5;
         this.maximumPacketSize = maximumPacketSize;
     }
 
@@ -66,6 +84,7 @@ public final class PacketDecoder {
         } catch (MalformedPacketException e) {
             failure = e;
             body = null;
+            payload = null;
             throw e;
         }
     }
@@ -115,12 +134,47 @@ public final class PacketDecoder {
                         return finish(input, start);
                     }
                     if (body == null) {
-                        body = new byte[remainingLength]; // within the maximum, checked above
+                        splitting = firstByte >>> 4 == PacketType.PUBLISH.value() && remainingLength > SPLIT_PUBLISH_ABOVE;
+                        // within the maximum, checked above
+                        body = new byte[splitting ? SPLIT_HEADER_ROOM : remainingLength];
                         bodyFilled = 0;
                     }
-                    int chunk = Math.min(input.remaining(), remainingLength - bodyFilled);
+                    if (payload != null) {
+                        int chunk = Math.min(input.remaining(), payload.length - payloadFilled);
+                        input.get(payload, payloadFilled, chunk);
+                        payloadFilled += chunk;
+                        if (payloadFilled < payload.length) {
+                            return null;
+                        }
+                        ByteBuffer header = ByteBuffer.wrap(body, 0, bodyFilled);
+                        byte[] rest = payload;
+                        body = null;
+                        payload = null;
+                        reader.reset(header, 0, bodyFilled, rest);
+                        state = State.FIXED_HEADER;
+                        return bodies.decode(firstByte, remainingLength);
+                    }
+                    int chunk = Math.min(input.remaining(), body.length - bodyFilled);
                     input.get(body, bodyFilled, chunk);
                     bodyFilled += chunk;
+                    if (splitting) {
+                        int headerLength = publishHeaderLength(body, bodyFilled);
+                        if (headerLength >= 0 && headerLength <= bodyFilled) {
+                            // Header complete: what came after it is the start of the payload.
+                            payload = new byte[remainingLength - headerLength];
+                            payloadFilled = bodyFilled - headerLength;
+                            System.arraycopy(body, headerLength, payload, 0, payloadFilled);
+                            bodyFilled = headerLength;
+                            splitting = false;
+                            continue;
+                        }
+                        if (bodyFilled < body.length) {
+                            return null;
+                        }
+                        body = java.util.Arrays.copyOf(body, remainingLength);
+                        splitting = false;
+                        continue;
+                    }
                     if (bodyFilled < remainingLength) {
                         return null;
                     }
@@ -131,6 +185,33 @@ public final class PacketDecoder {
                 default -> throw new IllegalStateException(state.toString());
             }
         }
+    }
+
+    /**
+     * The length of a PUBLISH's variable header (topic, packet identifier, properties) from the
+     * first {@code filled} bytes of its body, or -1 when they do not tell yet. Only measures:
+     * validation is left to the full decoding of the header.
+     */
+    private int publishHeaderLength(byte[] bytes, int filled) {
+        if (filled < 2) {
+            return -1;
+        }
+        int length = 2 + ((bytes[0] & 0xFF) << 8 | bytes[1] & 0xFF) + ((firstByte >>> 1 & 0b11) == 0 ? 0 : 2);
+        if (!v5) {
+            return length;
+        }
+        int propertiesLength = 0;
+        for (int i = 0; i < 4; i++) {
+            if (length + i >= filled) {
+                return -1;
+            }
+            int digit = bytes[length + i] & 0xFF;
+            propertiesLength |= (digit & 0x7F) << (7 * i);
+            if ((digit & 0x80) == 0) {
+                return length + i + 1 + propertiesLength;
+            }
+        }
+        return -1;
     }
 
     private Packet finish(ByteBuffer source, int start) throws MalformedPacketException {

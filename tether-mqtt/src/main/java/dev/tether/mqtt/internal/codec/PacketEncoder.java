@@ -75,6 +75,23 @@ public final class PacketEncoder {
         }
     }
 
+    /**
+     * Writes everything of a PUBLISH but its payload at {@code out}'s position: the fixed header
+     * (whose remaining length counts the payload), the variable header and the properties. The
+     * caller then writes {@code publish.payload()} itself, so a large payload goes to the socket
+     * straight from its array instead of being copied into a buffer first. {@code out} must have
+     * {@link #size} minus the payload's length bytes left.
+     */
+    public void encodePublishHeader(Publish publish, ByteBuffer out) {
+        ByteOrder order = out.order();
+        out.order(ByteOrder.BIG_ENDIAN);
+        try {
+            writePublishHeader(publish, remainingLength(publish), out);
+        } finally {
+            out.order(order);
+        }
+    }
+
     /** The packet itself, or a smaller version of it that fits; see {@link #encode(Packet, int)}. */
     public Packet fit(Packet packet, int maximumPacketSize) throws MqttException {
         int size = size(packet);
@@ -277,6 +294,20 @@ public final class PacketEncoder {
         return 2 + data.length;
     }
 
+    private void writePublishHeader(Publish p, int remainingLength, ByteBuffer out) {
+        out.put((byte) (p.type().value() << 4 | flags(p)));
+        VariableByteInteger.write(out, remainingLength);
+        writePublishVariableHeader(p, out);
+    }
+
+    private void writePublishVariableHeader(Publish p, ByteBuffer out) {
+        writeString(p.topic(), out);
+        if (p.packetId() != 0) {
+            out.putShort((short) p.packetId());
+        }
+        writeProperties(p.properties(), PacketType.PUBLISH, out);
+    }
+
     private void write(Packet packet, int remainingLength, ByteBuffer out) {
         out.put((byte) (packet.type().value() << 4 | flags(packet)));
         VariableByteInteger.write(out, remainingLength);
@@ -288,11 +319,7 @@ public final class PacketEncoder {
                 writeProperties(p.properties(), PacketType.CONNACK, out);
             }
             case Publish p -> {
-                writeString(p.topic(), out);
-                if (p.packetId() != 0) {
-                    out.putShort((short) p.packetId());
-                }
-                writeProperties(p.properties(), PacketType.PUBLISH, out);
+                writePublishVariableHeader(p, out);
                 out.put(p.payload());
             }
             case Puback p -> writePublishAck(p.packetId(), remainingLength, p.reasonCode(), p.properties(), PacketType.PUBACK, out);

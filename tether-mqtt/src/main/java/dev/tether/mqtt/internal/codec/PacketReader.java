@@ -22,10 +22,20 @@ final class PacketReader {
     private int position;
     private int limit;
 
+    /** A PUBLISH payload gathered apart from its header, handed out by {@link #readRest()} as it is; or null. */
+    private byte[] rest;
+
     void reset(ByteBuffer buffer, int position, int limit) {
         this.buffer = buffer;
         this.position = position;
         this.limit = limit;
+        this.rest = null;
+    }
+
+    /** Reads a PUBLISH whose header is in {@code buffer} and whose payload, {@code rest}, was gathered on its own. */
+    void reset(ByteBuffer buffer, int position, int limit, byte[] rest) {
+        reset(buffer, position, limit);
+        this.rest = rest;
     }
 
     int remaining() {
@@ -138,6 +148,14 @@ final class PacketReader {
 
     /** Everything left in the body: a PUBLISH payload. */
     byte[] readRest() {
+        if (rest != null) {
+            if (position != limit) {
+                throw new IllegalStateException("PUBLISH header mis-measured: " + (limit - position) + " bytes left before the payload");
+            }
+            byte[] payload = rest;
+            rest = null;
+            return payload;
+        }
         byte[] bytes = new byte[limit - position];
         buffer.get(position, bytes);
         position = limit;

@@ -1,24 +1,46 @@
 package dev.tether.mqtt.internal.session;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Lock-free histogram of durations in nanoseconds: each power of two is split into four buckets,
  * so a percentile read from it is at most 25 % above the true value. Fixed size (256 counters)
- * however many values are recorded.
+ * however many values are recorded, allocated on the first record: every client has one, and
+ * an idle client that never publishes should not carry 2 KiB of zeros.
  */
 public final class LatencyHistogram {
 
     private static final int SUB_BUCKET_BITS = 2;
-    private final AtomicLongArray counts = new AtomicLongArray(64 << SUB_BUCKET_BITS);
+    private static final int BUCKETS = 64 << SUB_BUCKET_BITS;
+    private static final VarHandle COUNTS;
+
+    static {
+        try {
+            COUNTS = MethodHandles.lookup().findVarHandle(LatencyHistogram.class, "counts", AtomicLongArray.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Null until the first record; set once, by compare-and-set, so concurrent first records share one array. */
+    private volatile AtomicLongArray counts;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong maximum = new AtomicLong();
 
     /** Records one duration; negative values count as zero. */
     public void record(long nanos) {
         long value = Math.max(0, nanos);
-        counts.incrementAndGet(bucket(value));
+        AtomicLongArray buckets = counts;
+        if (buckets == null) {
+            AtomicLongArray fresh = new AtomicLongArray(BUCKETS);
+            AtomicLongArray witness = (AtomicLongArray) COUNTS.compareAndExchange(this, null, fresh);
+            buckets = witness == null ? fresh : witness;
+        }
+        // The counter goes up before the total, so a reader that sees a total above zero sees the array.
+        buckets.incrementAndGet(bucket(value));
         total.incrementAndGet();
         maximum.accumulateAndGet(value, Math::max);
     }
@@ -39,13 +61,14 @@ public final class LatencyHistogram {
      */
     public long quantile(double quantile) {
         long n = total.get();
-        if (n == 0) {
+        AtomicLongArray buckets = counts;
+        if (n == 0 || buckets == null) {
             return 0;
         }
         long rank = Math.max(1, (long) Math.ceil(quantile * n));
         long seen = 0;
-        for (int i = 0; i < counts.length(); i++) {
-            seen += counts.get(i);
+        for (int i = 0; i < buckets.length(); i++) {
+            seen += buckets.get(i);
             if (seen >= rank) {
                 return Math.min(upperBound(i), maximum.get());
             }

@@ -143,6 +143,22 @@ class EncoderTest {
         assertFalse(connect.toString().contains("s3cret"));
     }
 
+    @Test
+    void publishHeaderThenPayloadIsThePacket() {
+        byte[] payload = new byte[20_000];
+        new java.util.Random(3).nextBytes(payload);
+        for (PacketEncoder encoder : List.of(v5, v3)) {
+            Publish publish = new Publish("a/b", payload, Qos.AT_LEAST_ONCE, true, false, 42,
+                    encoder == v5 ? Properties.builder().userProperty("k", "v").build() : Properties.EMPTY);
+            ByteBuffer whole = encoder.encode(publish);
+            ByteBuffer header = ByteBuffer.allocate(encoder.size(publish) - payload.length);
+            encoder.encodePublishHeader(publish, header);
+            assertFalse(header.hasRemaining());
+            ByteBuffer joined = ByteBuffer.allocate(whole.remaining()).put(header.flip()).put(payload).flip();
+            assertEquals(whole, joined);
+        }
+    }
+
     private static byte[] remaining(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
