@@ -135,8 +135,4 @@ final class Connector {
             return null;
         }
     }
-
-    ProtocolVersion version() {
-        return first.version();
-    }
 }

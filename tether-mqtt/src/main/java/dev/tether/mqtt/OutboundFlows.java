@@ -367,10 +367,8 @@ final class OutboundFlows {
                         + packetId + ", which is in use by a " + flow.request.type());
             }
             if (reply instanceof Pubrec pubrec && !pubrec.reasonCode().isError()) {
-                if (flow.state != State.RELEASED) {
-                    flow.state = State.RELEASED;
-                    storeQuietly(() -> store.outgoingReleased(packetId));
-                }
+                flow.state = State.RELEASED; // answers() let only a SENT flow take a PUBREC
+                storeQuietly(() -> store.outgoingReleased(packetId));
                 sendRelease(flow); // [MQTT-4.3.3-4]
                 return;
             }

@@ -4,7 +4,6 @@ import dev.tether.mqtt.IncomingOverflowPolicy;
 import dev.tether.mqtt.MqttException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
