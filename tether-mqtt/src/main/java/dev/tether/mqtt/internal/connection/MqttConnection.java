@@ -32,7 +32,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,8 +41,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A connection to a broker speaking MQTT, over any {@link Transport}. {@link #open} connects, sends CONNECT and waits for
- * the CONNACK; {@link #start} then runs the reader and keep-alive on virtual threads. The reader
- * only decodes and hands packets to the {@link PacketListener}; writes go through one lock.
+ * the CONNACK; {@link #start} then runs the reader on a virtual thread and schedules the keep-alive
+ * check on the {@link KeepAliveTimer} shared by all connections. The reader only decodes and hands
+ * packets to the {@link PacketListener}; writes go through one lock.
  *
  * <p>Keep-alive: a PINGREQ goes out when nothing was sent for half the keep-alive interval, so
  * the interval never passes without a packet [MQTT-3.1.2-20]; when nothing arrives for 1.5 times
@@ -56,10 +57,10 @@ public final class MqttConnection {
     /*
      * The read buffer starts small and doubles, up to 64 KiB, each time a read fills it: a busy
      * connection soon reads 64 KiB per system call, while an idle one (thousands of them in one
-     * JVM) keeps 2 KiB instead of 64. Only the reader thread touches it (and the CONNACK read
-     * before that thread starts).
+     * JVM) keeps 256 bytes instead of 64 KiB. Only the reader thread touches it (and the CONNACK
+     * read before that thread starts).
      */
-    private static final int READ_BUFFER_INITIAL = 2 * 1024;
+    private static final int READ_BUFFER_INITIAL = 256;
     private static final int READ_BUFFER_MAXIMUM = 64 * 1024;
     /*
      * Packets are encoded under the write lock into one buffer per connection, reused, instead of
@@ -85,7 +86,6 @@ public final class MqttConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set before the client's own DISCONNECT goes out: the broker closing the socket after it is no failure. */
     private final AtomicBoolean disconnecting = new AtomicBoolean();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final String name;
     private final ProtocolVersion version;
     private final Traffic traffic;
@@ -100,7 +100,11 @@ public final class MqttConnection {
     private volatile boolean readerBlockedByConsumer;
     private PacketListener listener;
     private Thread reader;
-    private Thread keepAlive;
+    private volatile ScheduledFuture<?> keepAlive;
+    /** The latest thread the keep-alive check started to ping or to end the connection; joined on close. */
+    private volatile Thread keepAliveAction;
+    /** Set while such a thread runs, so a slow PINGREQ write is not joined by a second one. */
+    private final AtomicBoolean keepAliveActing = new AtomicBoolean();
 
     private MqttConnection(Transport transport, ProtocolVersion version, int maximumPacketSize, String name,
                            TransportOptions options, Traffic traffic) {
@@ -367,7 +371,11 @@ public final class MqttConnection {
         this.listener = listener;
         reader = Thread.ofVirtual().name("tether-reader-" + name).start(this::readLoop);
         if (!keepAliveInterval.isZero()) {
-            keepAlive = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> keepAliveLoop(keepAliveInterval));
+            long intervalNanos = keepAliveInterval.toNanos();
+            // Checked every quarter of the interval (at least every 10 ms), so a PINGREQ is never
+            // late by more than a fraction of it.
+            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
+            keepAlive = KeepAliveTimer.every(tick, () -> checkKeepAlive(keepAliveInterval));
         }
     }
 
@@ -578,30 +586,45 @@ public final class MqttConnection {
                         + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
     }
 
-    private void keepAliveLoop(Duration interval) {
+    /**
+     * Runs on the shared {@link KeepAliveTimer}, so it must not block: the PINGREQ write (which
+     * waits when the socket's buffer is full) and the closing of a dead connection run on a
+     * virtual thread of their own.
+     */
+    private void checkKeepAlive(Duration interval) {
+        if (closed.get()) {
+            cancelKeepAlive();
+            return;
+        }
         long intervalNanos = interval.toNanos();
-        long deadNanos = intervalNanos + intervalNanos / 2;
-        try {
-            // Wakes several times per interval so a PINGREQ is never late by more than a fraction of it.
-            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
-            while (!stopped.await(tick, TimeUnit.NANOSECONDS)) {
-                long now = System.nanoTime();
-                if (!readerBlockedByConsumer && now - lastReceivedNanos > deadNanos) {
-                    fail(new MqttException(ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for "
-                            + Duration.ofNanos(now - lastReceivedNanos).toMillis() + " ms, 1.5 times the keep alive of "
-                            + interval + ": connection declared dead"));
-                    return;
+        long now = System.nanoTime();
+        long silence = now - lastReceivedNanos;
+        if (!readerBlockedByConsumer && silence > intervalNanos + intervalNanos / 2) {
+            cancelKeepAlive();
+            act(() -> fail(new MqttException(ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for "
+                    + Duration.ofNanos(silence).toMillis() + " ms, 1.5 times the keep alive of " + interval
+                    + ": connection declared dead")));
+            return;
+        }
+        // Half the interval, checked every quarter: the PINGREQ leaves by three quarters of the
+        // interval, a quarter to spare for a late check. Pinging only near the end of the interval
+        // went past it under load, and a broker may allow no more than the interval (HiveMQ CE
+        // does for a keep alive of 1 s).
+        if (now - lastSentNanos >= intervalNanos / 2) {
+            act(() -> trySend(Pingreq.INSTANCE));
+        }
+    }
+
+    /** Runs a keep-alive action on a virtual thread, unless the previous one is still running. */
+    private void act(Runnable action) {
+        if (keepAliveActing.compareAndSet(false, true)) {
+            keepAliveAction = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> {
+                try {
+                    action.run();
+                } finally {
+                    keepAliveActing.set(false);
                 }
-                // Half the interval, checked every quarter: the PINGREQ leaves by three quarters of
-                // the interval, a quarter to spare for a late wake-up of this thread. Pinging only
-                // near the end of the interval went past it under load, and a broker may allow no
-                // more than the interval (HiveMQ CE does for a keep alive of 1 s).
-                if (now - lastSentNanos >= intervalNanos / 2) {
-                    trySend(Pingreq.INSTANCE);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
         }
     }
 
@@ -622,7 +645,7 @@ public final class MqttConnection {
                 pending.completeExceptionally(cause);
             }
             closeQuietly(transport);
-            stopped.countDown();
+            cancelKeepAlive();
             listener.closed(cause);
         }
     }
@@ -638,11 +661,18 @@ public final class MqttConnection {
         if (closed.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "disconnected from {0}", name);
             closeQuietly(transport);
-            stopped.countDown();
             listener.closed(null);
         }
+        cancelKeepAlive();
         join(reader, timeout);
-        join(keepAlive, timeout);
+        join(keepAliveAction, timeout);
+    }
+
+    private void cancelKeepAlive() {
+        ScheduledFuture<?> check = keepAlive;
+        if (check != null) {
+            check.cancel(false);
+        }
     }
 
     private static void join(Thread thread, Duration timeout) {
@@ -660,13 +690,14 @@ public final class MqttConnection {
     public void abandon() {
         if (closed.compareAndSet(false, true)) {
             closeQuietly(transport);
-            stopped.countDown();
+            cancelKeepAlive();
         }
     }
 
     /** {@return whether the connection's threads have all ended} */
     public boolean threadsEnded() {
-        return (reader == null || !reader.isAlive()) && (keepAlive == null || !keepAlive.isAlive());
+        Thread action = keepAliveAction;
+        return (reader == null || !reader.isAlive()) && (action == null || !action.isAlive());
     }
 
     private static void closeQuietly(Transport transport) {

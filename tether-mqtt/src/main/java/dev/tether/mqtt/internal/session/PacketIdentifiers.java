@@ -9,7 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PacketIdentifiers {
 
-    private final BitSet inUse = new BitSet(65536);
+    /*
+     * Grows as identifiers are handed out (to 8 KiB once the round has gone through all 65,535)
+     * instead of starting at full size: an idle client keeps a few bytes.
+     */
+    private final BitSet inUse = new BitSet();
     private final ReentrantLock lock = new ReentrantLock();
     private int next = 1;
 
