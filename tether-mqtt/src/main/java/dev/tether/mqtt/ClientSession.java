@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ClientSession {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
+    /** What a QoS 0 publish, and nearly every acknowledged one, results in. */
+    private static final PublishResult SENT = new PublishResult(ReasonCode.SUCCESS, null, List.of());
 
     /** A QoS 1/2 message that arrived before any stream wanted it, held unacknowledged. */
     private record Unclaimed(MqttMessage message, InboundFlow flow) {
@@ -337,7 +340,7 @@ final class ClientSession {
                 return publishAtMostOnce(message);
             }
             return outbound.publish(Messages.toPublish(message, 1, v5), options.operationTimeout())
-                    .thenCompose(ClientSession::publishResult);
+                    .thenApply(ClientSession::publishResult);
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -349,7 +352,7 @@ final class ClientSession {
         Link current = link;
         if (current == null && options.queueQos0WhileDisconnected()) {
             return outbound.publish(publish, options.operationTimeout())
-                    .thenApply(sent -> new PublishResult(ReasonCode.SUCCESS, null, List.of()));
+                    .thenApply(sent -> SENT);
         }
         if (current == null) {
             MqttException cause = lastCause;
@@ -358,10 +361,11 @@ final class ClientSession {
                     + (cause == null ? "" : "; the connection was lost: " + cause.getMessage()), cause);
         }
         current.send(publish, true);
-        return CompletableFuture.completedFuture(new PublishResult(ReasonCode.SUCCESS, null, List.of()));
+        return CompletableFuture.completedFuture(SENT);
     }
 
-    private static CompletableFuture<PublishResult> publishResult(Packet reply) {
+    /** The broker's answer to a QoS 1/2 publish; a refusal fails the publish's future. */
+    private static PublishResult publishResult(Packet reply) {
         ReasonCode code;
         Properties properties;
         if (reply instanceof Puback puback) {
@@ -377,10 +381,13 @@ final class ClientSession {
         }
         String reason = properties.string(Property.REASON_STRING);
         if (code.isError()) {
-            return CompletableFuture.failedFuture(new MqttException(code, "the broker refused the message: "
+            throw new CompletionException(new MqttException(code, "the broker refused the message: "
                     + code.describe() + (reason == null ? "" : ": " + reason)));
         }
-        return CompletableFuture.completedFuture(new PublishResult(code, reason, properties.userProperties()));
+        if (code == ReasonCode.SUCCESS && properties.isEmpty()) {
+            return SENT; // nearly every answer, and the result is immutable
+        }
+        return new PublishResult(code, reason, properties.userProperties());
     }
 
     // --- subscribing ---
@@ -684,7 +691,9 @@ final class ClientSession {
      * acknowledging such a message would lose it. QoS 0 messages nobody wants are dropped.
      */
     private void route(MqttMessage message, InboundFlow flow) throws InterruptedException {
-        List<MessageStream<MqttMessage>> targets = new ArrayList<>(2);
+        // Nearly always one stream wants the message: no list unless a second one does too.
+        MessageStream<MqttMessage> first = null;
+        List<MessageStream<MqttMessage>> more = null;
         routingLock.lock();
         try {
             List<Integer> ids = message.subscriptionIdentifiers();
@@ -693,13 +702,23 @@ final class ClientSession {
                         ? sentFor(subscription, message.topic(), ids)
                         : subscription.matches(message.topic());
                 if (wanted) {
-                    targets.add(subscription.stream());
+                    if (first == null) {
+                        first = subscription.stream();
+                    } else {
+                        more = more == null ? new ArrayList<>(2) : more;
+                        more.add(subscription.stream());
+                    }
                 }
             }
             if (allMessages != null) {
-                targets.add(allMessages);
+                if (first == null) {
+                    first = allMessages;
+                } else {
+                    more = more == null ? new ArrayList<>(2) : more;
+                    more.add(allMessages);
+                }
             }
-            if (targets.isEmpty()) {
+            if (first == null) {
                 if (flow == null) {
                     LOG.log(System.Logger.Level.DEBUG, "QoS 0 message on {0} dropped: no stream wants it", message.topic());
                     return;
@@ -716,8 +735,11 @@ final class ClientSession {
             routingLock.unlock();
         }
         // Outside the lock: a full stream makes the reader wait here for its consumer.
-        for (MessageStream<MqttMessage> target : targets) {
-            target.put(message, flow);
+        first.put(message, flow);
+        if (more != null) {
+            for (MessageStream<MqttMessage> target : more) {
+                target.put(message, flow);
+            }
         }
     }
 
@@ -744,11 +766,13 @@ final class ClientSession {
      * to the same filter, even a closed one: any identifier the filter was subscribed with counts.
      */
     private boolean sentFor(Subscription subscription, Topic topic, List<Integer> ids) {
-        for (TopicFilter filter : subscription.filters()) {
+        List<TopicFilter> filters = subscription.filters();
+        for (int f = 0; f < filters.size(); f++) {
+            TopicFilter filter = filters.get(f);
             Set<Integer> identifiers = identifiersByFilter.get(filter);
             if (identifiers != null && filter.matches(topic)) {
-                for (Integer id : ids) {
-                    if (identifiers.contains(id)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    if (identifiers.contains(ids.get(i))) {
                         return true;
                     }
                 }

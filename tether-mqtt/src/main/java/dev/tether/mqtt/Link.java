@@ -6,6 +6,8 @@ import dev.tether.mqtt.internal.connection.PacketListener;
 import dev.tether.mqtt.internal.session.InboundAcknowledgements;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * One network connection of a client's session, and the state that lives exactly as long as it:
@@ -24,6 +26,9 @@ final class Link implements PacketListener {
     final Map<Integer, String> inboundAliases = new HashMap<>();
     private final TopicAliases outboundAliases;
     private final ClientSession session;
+    /** Made once, not per PUBLISH: a method reference is a new object each time it is taken. */
+    private final UnaryOperator<Packet> aliasing;
+    private final Predicate<Packet> fits;
 
     Link(MqttConnection connection, ConnectResult result, int epoch, String server, ClientSession session) {
         this.connection = connection;
@@ -33,15 +38,17 @@ final class Link implements PacketListener {
         this.session = session;
         this.outboundAliases = new TopicAliases(result.topicAliasMaximum());
         this.acknowledgements = new InboundAcknowledgements(flow -> session.acknowledge(flow, this));
+        this.aliasing = this::withAlias;
+        this.fits = connection::fits;
     }
 
     /** Sends a packet; a PUBLISH gets a topic alias under the write lock when one helps. */
     void send(Packet packet, boolean isPublish) throws MqttException {
-        connection.send(packet, isPublish ? this::withAlias : null);
+        connection.send(packet, isPublish && outboundAliases.enabled() ? aliasing : null);
     }
 
     private Packet withAlias(Packet packet) {
-        return outboundAliases.apply(packet, connection::fits);
+        return outboundAliases.apply(packet, fits);
     }
 
     @Override

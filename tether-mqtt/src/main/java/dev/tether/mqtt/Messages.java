@@ -52,7 +52,8 @@ final class Messages {
         if (properties.isEmpty()) {
             return message.build();
         }
-        for (Properties.Entry entry : properties.entries()) {
+        for (int i = 0; i < properties.size(); i++) {
+            Properties.Entry entry = properties.get(i);
             Object value = entry.value();
             switch (entry.property()) {
                 case PAYLOAD_FORMAT_INDICATOR -> message.payloadIsUtf8((Long) value == 1);

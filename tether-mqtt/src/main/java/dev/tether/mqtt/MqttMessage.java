@@ -30,6 +30,9 @@ import java.util.Objects;
  */
 public final class MqttMessage {
 
+    /** The payload of a builder that was given none; never written to. */
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final Topic topic;
     private final byte[] payload;
     private final Qos qos;
@@ -53,8 +56,8 @@ public final class MqttMessage {
         this.contentType = builder.contentType;
         this.responseTopic = builder.responseTopic;
         this.correlationData = builder.correlationData;
-        this.userProperties = List.copyOf(builder.userProperties);
-        this.subscriptionIdentifiers = List.copyOf(builder.subscriptionIdentifiers);
+        this.userProperties = builder.userProperties == null ? List.of() : List.copyOf(builder.userProperties);
+        this.subscriptionIdentifiers = builder.subscriptionIdentifiers;
         this.acknowledgement = builder.acknowledgement;
     }
 
@@ -104,8 +107,8 @@ public final class MqttMessage {
         builder.contentType = contentType;
         builder.responseTopic = responseTopic;
         builder.correlationData = correlationData;
-        builder.userProperties.addAll(userProperties);
-        builder.subscriptionIdentifiers.addAll(subscriptionIdentifiers);
+        builder.userProperties = userProperties.isEmpty() ? null : new ArrayList<>(userProperties);
+        builder.subscriptionIdentifiers = subscriptionIdentifiers;
         return builder;
     }
 
@@ -255,7 +258,7 @@ public final class MqttMessage {
      */
     public static final class Builder {
         private Topic topic;
-        private byte[] payload = new byte[0];
+        private byte[] payload = NO_BYTES;
         private Qos qos = Qos.AT_MOST_ONCE;
         private boolean retain;
         private Boolean payloadIsUtf8;
@@ -263,8 +266,14 @@ public final class MqttMessage {
         private String contentType;
         private Topic responseTopic;
         private byte[] correlationData;
-        private final List<UserProperty> userProperties = new ArrayList<>();
-        private final List<Integer> subscriptionIdentifiers = new ArrayList<>();
+        /*
+         * A builder is made for every message, sent or received, so it allocates no list until a
+         * property needs one: user properties in a list made on first use; subscription
+         * identifiers in an immutable list replaced on each addition (a message has one or two),
+         * which the message then keeps as it is.
+         */
+        private List<UserProperty> userProperties;
+        private List<Integer> subscriptionIdentifiers = List.of();
         private Runnable acknowledgement;
 
         private Builder(Topic topic) {
@@ -396,17 +405,41 @@ public final class MqttMessage {
          * @return this builder
          */
         public Builder userProperty(String name, String value) {
-            this.userProperties.add(new UserProperty(name, value));
+            if (userProperties == null) {
+                userProperties = new ArrayList<>();
+            }
+            userProperties.add(new UserProperty(name, value));
             return this;
         }
 
         Builder subscriptionIdentifier(int identifier) {
-            this.subscriptionIdentifiers.add(identifier);
+            if (subscriptionIdentifiers.isEmpty()) {
+                subscriptionIdentifiers = List.of(identifier);
+            } else {
+                List<Integer> more = new ArrayList<>(subscriptionIdentifiers);
+                more.add(identifier);
+                subscriptionIdentifiers = List.copyOf(more);
+            }
             return this;
         }
 
-        Builder payloadWithoutCopy(byte[] payload) {
-            this.payload = payload;
+        /**
+         * Sets the payload to this very array, without the copy {@link #payload(byte[])} makes:
+         * for publishing at high rates or large payloads without allocating their size again.
+         * The message is then only as immutable as the array: it must not be changed from here
+         * on, since the client may still be sending it (or send it again after a reconnect) long
+         * after {@code publish} returned.
+         *
+         * <pre>{@code
+         * byte[] reading = sensor.read();   // a fresh array per message
+         * client.publishAsync(MqttMessage.newBuilder("sensors/1").payloadWithoutCopy(reading).build());
+         * }</pre>
+         *
+         * @param payload the bytes, used as they are and never changed by the client
+         * @return this builder
+         */
+        public Builder payloadWithoutCopy(byte[] payload) {
+            this.payload = Objects.requireNonNull(payload, "payload");
             return this;
         }
 

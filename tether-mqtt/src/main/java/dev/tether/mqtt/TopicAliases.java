@@ -24,6 +24,11 @@ final class TopicAliases {
         this.maximum = maximum;
     }
 
+    /** {@return whether the broker allows aliases at all} Without, a PUBLISH needs no rewriting under the write lock. */
+    boolean enabled() {
+        return maximum > 0;
+    }
+
     /**
      * The packet as it is to be written: with its topic's alias, setting it on first use.
      *
@@ -42,7 +47,7 @@ final class TopicAliases {
             }
             alias = aliases.size() + 1;
         }
-        Properties properties = publish.properties().toBuilder().integer(Property.TOPIC_ALIAS, alias).build();
+        Properties properties = publish.properties().withInteger(Property.TOPIC_ALIAS, alias);
         Publish aliased = new Publish(firstUse ? publish.topic() : "", publish.payload(), publish.qos(),
                 publish.retain(), publish.dup(), publish.packetId(), properties);
         if (firstUse) {

@@ -34,4 +34,31 @@ class MqttMessageTest {
         assertEquals(0, message.payloadBuffer().position());
         assertArrayEquals(new byte[] {1, 2, 3}, message.payload());
     }
+
+    @Test
+    void payloadWithoutCopyUsesTheCallersArray() {
+        byte[] bytes = {1, 2, 3};
+        MqttMessage message = MqttMessage.newBuilder("a/b").payloadWithoutCopy(bytes).build();
+        assertEquals(3, message.payloadSize());
+        bytes[0] = 9; // what the javadoc forbids, done here to show no copy was made
+        assertEquals(9, message.payloadBuffer().get(0));
+        assertArrayEquals(new byte[] {9, 2, 3}, message.payload());
+        message.payload()[1] = 7;
+        assertArrayEquals(new byte[] {9, 2, 3}, message.payload(), "payload() still hands out a copy");
+        assertThrows(NullPointerException.class, () -> MqttMessage.newBuilder("a/b").payloadWithoutCopy(null));
+    }
+
+    @Test
+    void aMessageWithoutPropertiesSharesNoListWithItsBuilder() {
+        MqttMessage.Builder builder = MqttMessage.newBuilder("a/b").userProperty("k", "1");
+        MqttMessage first = builder.build();
+        MqttMessage second = builder.userProperty("k", "2").build();
+        assertEquals(1, first.userProperties().size());
+        assertEquals(2, second.userProperties().size());
+        assertTrue(MqttMessage.of("a/b", "x").userProperties().isEmpty());
+        assertTrue(MqttMessage.of("a/b", "x").subscriptionIdentifiers().isEmpty());
+        MqttMessage tagged = MqttMessage.newBuilder("a/b").subscriptionIdentifier(3).subscriptionIdentifier(4).build();
+        assertEquals(java.util.List.of(3, 4), tagged.subscriptionIdentifiers());
+        assertEquals(java.util.List.of(3, 4), tagged.toBuilder().build().subscriptionIdentifiers());
+    }
 }

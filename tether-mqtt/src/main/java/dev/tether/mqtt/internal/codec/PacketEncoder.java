@@ -250,7 +250,8 @@ public final class PacketEncoder {
     private static long propertiesLength(Properties properties, PacketType packet) {
         long length = 0;
         long seen = 0;
-        for (Properties.Entry entry : properties.entries()) {
+        for (int i = 0; i < properties.size(); i++) {
+            Properties.Entry entry = properties.get(i);
             Property property = entry.property();
             if (!property.allowedIn(packet)) {
                 throw new IllegalArgumentException(property.displayName() + " is not allowed in "
@@ -419,7 +420,8 @@ public final class PacketEncoder {
             return;
         }
         VariableByteInteger.write(out, (int) propertiesLength(properties, packet));
-        for (Properties.Entry entry : properties.entries()) {
+        for (int i = 0; i < properties.size(); i++) {
+            Properties.Entry entry = properties.get(i);
             Property property = entry.property();
             out.put((byte) property.id());
             Object value = entry.value();

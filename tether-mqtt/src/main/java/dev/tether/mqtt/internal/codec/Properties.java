@@ -11,15 +11,22 @@ import java.util.Objects;
  * The MQTT 5 properties of a packet or will, in wire order: integers as {@code Long}, strings,
  * binary data as {@code byte[]}, user properties as {@link UserProperty}. Order and repeats of
  * user properties are kept. Immutable: binary values are copied in and out.
+ *
+ * <p>Every PUBLISH of MQTT 5 carries some (a subscription identifier in, a topic alias out), so
+ * they are kept in one exact-size array, built without an intermediate list, and read by index
+ * ({@link #size()}, {@link #get(int)}) on the hot paths, without an iterator.
  */
 public final class Properties {
 
+    private static final Entry[] NONE = new Entry[0];
+
     /** No properties; what MQTT 3.1.1 packets always have. */
-    public static final Properties EMPTY = new Properties(List.of());
+    public static final Properties EMPTY = new Properties(NONE);
 
-    private final List<Entry> entries;
+    /** Never changed after construction, never handed out. */
+    private final Entry[] entries;
 
-    private Properties(List<Entry> entries) {
+    private Properties(Entry[] entries) {
         this.entries = entries;
     }
 
@@ -51,16 +58,35 @@ public final class Properties {
     /** {@return a builder that starts with these properties, to add more} */
     public Builder toBuilder() {
         Builder builder = new Builder();
-        builder.entries.addAll(entries);
+        builder.entries = Arrays.copyOf(entries, entries.length + 1);
+        builder.size = entries.length;
         return builder;
     }
 
+    /** {@return these properties and one more, at the end} Checked as {@link Builder#integer} checks. */
+    public Properties withInteger(Property property, long value) {
+        Builder.checkInteger(property, value);
+        Entry[] more = Arrays.copyOf(entries, entries.length + 1);
+        more[entries.length] = new Entry(property, value);
+        return new Properties(more);
+    }
+
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return entries.length == 0;
+    }
+
+    /** {@return how many properties there are, repeats counted} */
+    public int size() {
+        return entries.length;
+    }
+
+    /** {@return the property at {@code index}, in wire order} */
+    public Entry get(int index) {
+        return entries[index];
     }
 
     public List<Entry> entries() {
-        return entries;
+        return Collections.unmodifiableList(Arrays.asList(entries));
     }
 
     public boolean contains(Property property) {
@@ -90,6 +116,9 @@ public final class Properties {
     }
 
     public List<UserProperty> userProperties() {
+        if (!contains(Property.USER_PROPERTY)) {
+            return List.of();
+        }
         List<UserProperty> result = new ArrayList<>();
         for (Entry entry : entries) {
             if (entry.property == Property.USER_PROPERTY) {
@@ -113,13 +142,14 @@ public final class Properties {
     /** These properties without any of the given ones (for dropping reason strings and user properties). */
     public Properties without(Property... dropped) {
         List<Property> drop = List.of(dropped);
-        List<Entry> kept = new ArrayList<>(entries.size());
+        Entry[] kept = new Entry[entries.length];
+        int count = 0;
         for (Entry entry : entries) {
             if (!drop.contains(entry.property)) {
-                kept.add(entry);
+                kept[count++] = entry;
             }
         }
-        return kept.size() == entries.size() ? this : kept.isEmpty() ? EMPTY : new Properties(Collections.unmodifiableList(kept));
+        return count == entries.length ? this : count == 0 ? EMPTY : new Properties(Arrays.copyOf(kept, count));
     }
 
     private Object first(Property property) {
@@ -133,17 +163,17 @@ public final class Properties {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Properties that && entries.equals(that.entries);
+        return other instanceof Properties that && Arrays.equals(entries, that.entries);
     }
 
     @Override
     public int hashCode() {
-        return entries.hashCode();
+        return Arrays.hashCode(entries);
     }
 
     @Override
     public String toString() {
-        return entries.toString();
+        return Arrays.toString(entries);
     }
 
     /**
@@ -151,12 +181,24 @@ public final class Properties {
      * but not which packet the property goes into: the encoder and decoder check that.
      */
     public static final class Builder {
-        private final List<Entry> entries = new ArrayList<>();
+        /*
+         * Starts with room for one, the common case (a subscription identifier, a topic alias),
+         * and doubles; build() hands over an exact-size array, so one property costs one array.
+         */
+        private Entry[] entries = new Entry[1];
+        private int size;
+        /** Set when build() handed {@link #entries} over: the next addition copies it first. */
+        private boolean handedOver;
 
         private Builder() {
         }
 
         public Builder integer(Property property, long value) {
+            checkInteger(property, value);
+            return add(property, value);
+        }
+
+        static void checkInteger(Property property, long value) {
             if (!property.type().isInteger()) {
                 throw new IllegalArgumentException(property.displayName() + " is not an integer property");
             }
@@ -164,7 +206,6 @@ public final class Properties {
                 throw new IllegalArgumentException(property.displayName() + " must be between 0 and "
                         + property.type().maximum() + ", was " + value);
             }
-            return add(property, value);
         }
 
         public Builder string(Property property, String value) {
@@ -191,12 +232,24 @@ public final class Properties {
 
         /** Adds a value already of the right Java type; the decoder's path, without copies. */
         Builder add(Property property, Object value) {
-            entries.add(new Entry(property, value));
+            if (size == entries.length || handedOver) {
+                entries = Arrays.copyOf(entries, Math.max(1, size * 2));
+                handedOver = false;
+            }
+            entries[size++] = new Entry(property, value);
             return this;
         }
 
+        /** The properties added so far; the builder may go on adding, without changing them. */
         public Properties build() {
-            return entries.isEmpty() ? EMPTY : new Properties(List.copyOf(entries));
+            if (size == 0) {
+                return EMPTY;
+            }
+            if (size < entries.length) {
+                entries = Arrays.copyOf(entries, size);
+            }
+            handedOver = true;
+            return new Properties(entries);
         }
     }
 }

@@ -334,7 +334,8 @@ public final class MqttConnection {
         InboundLimits limits = options.limits();
         int count = 0;
         long bytes = 0;
-        for (Properties.Entry entry : properties.entries()) {
+        for (int i = 0; i < properties.size(); i++) {
+            Properties.Entry entry = properties.get(i);
             if (entry.property() == Property.USER_PROPERTY) {
                 count++;
                 dev.tether.mqtt.UserProperty property = (dev.tether.mqtt.UserProperty) entry.value();
@@ -417,8 +418,9 @@ public final class MqttConnection {
         if (packet instanceof Publish) {
             traffic.publishesSent.increment();
         }
-        Packet sent = packet;
-        LOG.log(Level.TRACE, () -> "sent " + sent);
+        if (LOG.isLoggable(Level.TRACE)) { // checked first: the message's lambda would be an object per packet
+            LOG.log(Level.TRACE, "sent " + packet);
+        }
     }
 
     private void writeLocked(Packet packet) throws MqttException {
@@ -518,8 +520,9 @@ public final class MqttConnection {
                 Packet packet;
                 while ((packet = decoder.decode(readBuffer)) != null) {
                     lastReceivedNanos = System.nanoTime();
-                    Packet received = packet;
-                    LOG.log(Level.TRACE, () -> "received " + received);
+                    if (LOG.isLoggable(Level.TRACE)) {
+                        LOG.log(Level.TRACE, "received " + packet);
+                    }
                     checkLimits(packet);
                     if (packet instanceof Disconnect disconnect) {
                         cause = serverDisconnect(disconnect);
