@@ -42,7 +42,8 @@ final class OutboundFlows {
 
     /** One flow: a request with its packet identifier, and the future of its final answer. */
     static final class Flow {
-        final long sequence;
+        /** Boxed once here: it keys up to three maps, each put and remove would box it again. */
+        final Long sequence;
         final int packetId;
         final Packet request;
         final long startNanos = System.nanoTime();
@@ -50,6 +51,9 @@ final class OutboundFlows {
         State state = State.QUEUED;
         boolean sentBefore;
         int epoch = -1;
+        /** How the flow ended, kept until its future is completed outside the lock. */
+        private Packet answer;
+        private MqttException failure;
 
         Flow(long sequence, int packetId, Packet request) {
             this.sequence = sequence;
@@ -59,6 +63,19 @@ final class OutboundFlows {
 
         boolean isPublish() {
             return request instanceof Publish;
+        }
+
+        void ended(Packet answer, MqttException failure) {
+            this.answer = answer;
+            this.failure = failure;
+        }
+
+        void completeReply() {
+            if (failure != null) {
+                reply.completeExceptionally(failure);
+            } else {
+                reply.complete(answer);
+            }
         }
     }
 
@@ -79,8 +96,8 @@ final class OutboundFlows {
     private final QueueFullPolicy policy;
     private final int maxInFlight;
     private final LatencyHistogram latency = new LatencyHistogram();
-    /** Futures to complete once the lock is released, so no dependent stage runs under it. */
-    private final List<Runnable> completions = new ArrayList<>();
+    /** Flows whose futures are to be completed once the lock is released, so no dependent stage runs under it. */
+    private final List<Flow> completions = new ArrayList<>();
     private long nextSequence;
     private Link link;
     /** The newest link attached or detached: an older one attached late (it died meanwhile) is ignored. */
@@ -212,12 +229,13 @@ final class OutboundFlows {
     /** Sends queued publishes while the link's window has room, oldest first. */
     private void pump() {
         while (link != null && !queued.isEmpty()) {
-            Flow flow = queued.firstEntry().getValue();
+            Long first = queued.firstKey(); // firstEntry() would copy the entry
+            Flow flow = queued.get(first);
             boolean qos0 = flow.packetId == 0;
             if (!qos0 && inFlight >= Math.min(maxInFlight, link.result.receiveMaximum())) {
                 return;
             }
-            queued.pollFirstEntry();
+            queued.remove(first);
             Link current = link;
             Publish publish = (Publish) flow.request;
             if (qos0) {
@@ -235,13 +253,15 @@ final class OutboundFlows {
             try {
                 current.send(publish, true);
                 if (qos0) {
-                    completions.add(() -> flow.reply.complete(null));
+                    flow.ended(null, null);
+                    completions.add(flow);
                 }
             } catch (MqttException e) {
                 if (link == current && e.reasonCode() == ReasonCode.PACKET_TOO_LARGE) {
                     finish(flow, null, e); // refused unsent [MQTT-3.2.2-15]; the link carries on
                 } else if (qos0) {
-                    completions.add(() -> flow.reply.completeExceptionally(e));
+                    flow.ended(null, e);
+                    completions.add(flow);
                     return;
                 } else {
                     return; // the link is lost: detach() put the flow back in the queue
@@ -368,7 +388,11 @@ final class OutboundFlows {
             }
             if (reply instanceof Pubrec pubrec && !pubrec.reasonCode().isError()) {
                 flow.state = State.RELEASED; // answers() let only a SENT flow take a PUBREC
-                storeQuietly(() -> store.outgoingReleased(packetId));
+                try {
+                    store.outgoingReleased(packetId);
+                } catch (MqttException e) {
+                    storeFailed(e);
+                }
                 sendRelease(flow); // [MQTT-4.3.3-4]
                 return;
             }
@@ -411,12 +435,17 @@ final class OutboundFlows {
             if (flow.state != State.QUEUED && link != null && flow.epoch == link.epoch) {
                 inFlight--;
             }
-            storeQuietly(() -> store.outgoingCompleted(flow.packetId));
+            try {
+                store.outgoingCompleted(flow.packetId);
+            } catch (MqttException e) {
+                storeFailed(e);
+            }
         } else {
             controlsQueued.remove(flow.sequence);
         }
         changed.signalAll();
-        completions.add(failure != null ? () -> flow.reply.completeExceptionally(failure) : () -> flow.reply.complete(reply));
+        flow.ended(reply, failure);
+        completions.add(flow);
         pump();
     }
 
@@ -426,23 +455,23 @@ final class OutboundFlows {
             lock.unlock();
             return;
         }
-        List<Runnable> run = List.copyOf(completions);
+        if (completions.size() == 1) { // the usual case: no copy of the list
+            Flow only = completions.removeFirst();
+            lock.unlock();
+            only.completeReply();
+            return;
+        }
+        Flow[] run = completions.toArray(new Flow[0]);
         completions.clear();
         lock.unlock();
-        run.forEach(Runnable::run);
-    }
-
-    private interface StoreWrite {
-        void run() throws MqttException;
-    }
-
-    private static void storeQuietly(StoreWrite write) {
-        try {
-            write.run();
-        } catch (MqttException e) {
-            // The flow itself went on; a store that cannot record its end resends it after a restart, a duplicate at worst.
-            LOG.log(System.Logger.Level.WARNING, "session store: {0}", e.getMessage());
+        for (Flow flow : run) {
+            flow.completeReply();
         }
+    }
+
+    /** The flow itself went on; a store that cannot record its end resends it after a restart, a duplicate at worst. */
+    private static void storeFailed(MqttException e) {
+        LOG.log(System.Logger.Level.WARNING, "session store: {0}", e.getMessage());
     }
 
     // --- the end ---
