@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Tether, MQTT 3.1.1 or 5. Settings: clean start, keep-alive 60 s, automatic reconnect off (the
- * others' is off too), everything else default: {@code maxQueuedOutgoing} 10,000 (above any
+ * others' is off too), {@code maxInFlight} = the harness's window (as Paho v3's max in-flight;
+ * MQTT 5 follows the broker's receive maximum in any case), everything else default: {@code maxQueuedOutgoing} 10,000 (above any
  * window the harness uses), {@code maxQueuedIncoming} 1,000 per stream, receive maximum 1,000
  * (MQTT 5), automatic acknowledgement when the message is taken from its stream. Publishes go
  * through {@link MqttClient#publishAsync(MqttMessage)}; each subscription is consumed by a
@@ -41,6 +42,9 @@ final class TetherLibrary implements Library {
                 .cleanStart(true)
                 .keepAlive(Duration.ofSeconds(60))
                 .reconnect(false)
+                // MQTT 3.1.1 keeps 20 publishes in flight by default (Mosquitto's default limit);
+                // the harness's broker allows 100, and Paho v3 is given the window as well.
+                .maxInFlight(Math.max(window, 1))
                 .connect();
         return new Connection() {
             private final List<Thread> consumers = new ArrayList<>();
