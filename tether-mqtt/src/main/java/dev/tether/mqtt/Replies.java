@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The requests of {@link MqttClient#request} waiting for their replies, matched by correlation
@@ -25,16 +26,23 @@ final class Replies {
     private final Map<ByteBuffer, CompletableFuture<MqttMessage>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final String instance = UUID.randomUUID().toString().substring(0, 13);
-    private volatile String topic;
+    private final AtomicReference<String> topic = new AtomicReference<>();
 
-    /** This client's response topic, unique to it and this client instance. */
+    /**
+     * This client's response topic, unique to it and this client instance. Made on the first
+     * request, not with the client: the random part reads the system's secure random source,
+     * which cost every connect a system call for a feature most clients never use.
+     */
     String topic(String clientIdentifier) {
-        if (topic == null) {
+        String made = topic.get();
+        if (made == null) {
             String safeIdentifier = clientIdentifier.replaceAll("[+#/\\u0000]", "_");
-            topic = "tether/replies/" + (safeIdentifier.isEmpty() ? "client" : safeIdentifier) + "/" + instance;
+            String instance = UUID.randomUUID().toString().substring(0, 13);
+            // Two first requests at once must agree on one topic: the first one set wins.
+            topic.compareAndSet(null, "tether/replies/" + (safeIdentifier.isEmpty() ? "client" : safeIdentifier) + "/" + instance);
+            made = topic.get();
         }
-        return topic;
+        return made;
     }
 
     /** True exactly once: for the first request, which subscribes to the response topic. */
@@ -63,7 +71,7 @@ final class Replies {
 
     /** Hands a message on our response topic to its request; false if it is not a reply to us. */
     boolean complete(MqttMessage message) {
-        String replyTopic = topic;
+        String replyTopic = topic.get();
         if (replyTopic == null || !message.topic().name().equals(replyTopic)) {
             return false;
         }
