@@ -5,6 +5,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -317,9 +318,9 @@ public final class EndToEnd {
                 byte[] payload = Tally.payload(pattern, 0, i);
                 long t0 = System.nanoTime();
                 connection.publish("rtt/0", payload, 0, ignore);
-                byte[] echo = pull.take(TimeUnit.SECONDS.toNanos(5));
+                ByteBuffer echo = pull.take(TimeUnit.SECONDS.toNanos(5));
                 long t1 = System.nanoTime();
-                if (echo == null || !Arrays.equals(echo, payload)) {
+                if (echo == null || !echo.equals(ByteBuffer.wrap(payload))) {
                     ok = false;
                     System.out.println("  " + library.name() + ": round trip " + i + (echo == null ? " timed out" : " came back different"));
                     break;

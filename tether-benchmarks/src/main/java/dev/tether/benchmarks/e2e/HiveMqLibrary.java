@@ -3,6 +3,7 @@ package dev.tether.benchmarks.e2e;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * publishes in flight, the rest wait in the client's queue.
  */
 final class HiveMqLibrary implements Library {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     @Override
     public String name() {
@@ -34,7 +37,7 @@ final class HiveMqLibrary implements Library {
                 client.subscribeWith()
                         .topicFilter(filter)
                         .qos(MqttQos.fromCode(qos))
-                        .callback(publish -> receiver.onMessage(publish.getTopic().toString(), publish.getPayloadAsBytes()))
+                        .callback(publish -> receiver.onMessage(publish.getTopic().toString(), publish.getPayload().orElse(EMPTY)))
                         .send()
                         .get(30, TimeUnit.SECONDS);
             }

@@ -1,5 +1,7 @@
 package dev.tether.benchmarks.e2e;
 
+import java.nio.ByteBuffer;
+
 /**
  * One MQTT client library as the harness drives it: connect, subscribe with a callback, publish
  * asynchronously with a completion callback. Every adapter is configured alike (clean session,
@@ -27,10 +29,15 @@ interface Library {
      */
     Connection connect(String host, int port, String clientId, int window) throws Exception;
 
-    /** Receives messages, on whatever thread the library delivers them. */
+    /**
+     * Receives messages, on whatever thread the library delivers them. The payload is handed over
+     * as the library holds it, without a copy where its API allows one to be avoided (a view of
+     * its own bytes, possibly read-only), so that no library is charged for a copy the harness
+     * asked for: the receiver reads it, from its position to its limit, and never changes it.
+     */
     @FunctionalInterface
     interface Receiver {
-        void onMessage(String topic, byte[] payload);
+        void onMessage(String topic, ByteBuffer payload);
     }
 
     /** Called once a publish is complete: written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
@@ -43,8 +50,8 @@ interface Library {
     /** Messages taken by the caller's thread. */
     @FunctionalInterface
     interface Pull {
-        /** {@return the next payload, or null after the timeout} */
-        byte[] take(long timeoutNanos) throws Exception;
+        /** {@return the next payload (as {@link Receiver} has it), or null after the timeout} */
+        ByteBuffer take(long timeoutNanos) throws Exception;
     }
 
     /** One connected client. */
@@ -59,7 +66,7 @@ interface Library {
          * API is a blocking receive overrides this, so it is not charged for an extra hand-over.
          */
         default Pull subscribeForPull(String filter, int qos) throws Exception {
-            java.util.concurrent.ArrayBlockingQueue<byte[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(1024);
+            java.util.concurrent.ArrayBlockingQueue<ByteBuffer> queue = new java.util.concurrent.ArrayBlockingQueue<>(1024);
             subscribe(filter, qos, (topic, payload) -> queue.offer(payload));
             return timeoutNanos -> queue.poll(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }

@@ -1,5 +1,6 @@
 package dev.tether.benchmarks.e2e;
 
+import java.nio.ByteBuffer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -41,7 +42,7 @@ final class PahoV3Library implements Library {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                receiver[0].onMessage(topic, message.getPayload());
+                receiver[0].onMessage(topic, ByteBuffer.wrap(message.getPayload()));
             }
 
             @Override

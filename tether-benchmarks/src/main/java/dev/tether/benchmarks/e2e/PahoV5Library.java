@@ -1,5 +1,6 @@
 package dev.tether.benchmarks.e2e;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -47,7 +48,7 @@ final class PahoV5Library implements Library {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                receiver[0].onMessage(topic, message.getPayload());
+                receiver[0].onMessage(topic, ByteBuffer.wrap(message.getPayload()));
             }
 
             @Override

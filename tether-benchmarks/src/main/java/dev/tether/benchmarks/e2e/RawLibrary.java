@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -202,7 +203,7 @@ final class RawLibrary implements Library {
                             int id = qos > 0 ? in.readUnsignedShort() : 0;
                             byte[] payload = new byte[length - 2 - topicLength - (qos > 0 ? 2 : 0)];
                             in.readFully(payload);
-                            receiver.onMessage(new String(topic, StandardCharsets.UTF_8), payload);
+                            receiver.onMessage(new String(topic, StandardCharsets.UTF_8), ByteBuffer.wrap(payload));
                             if (qos == 1) {
                                 writeAck(0x40, id);
                             } else if (qos == 2) {

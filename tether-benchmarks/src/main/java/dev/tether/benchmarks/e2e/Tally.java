@@ -1,5 +1,6 @@
 package dev.tether.benchmarks.e2e;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +17,8 @@ final class Tally implements Library.Receiver {
     private final int[] expected;
     private final int[] next;
     private final byte[] pattern;
+    /** The pattern after the publisher and sequence numbers, what every payload must hold from byte 8 on. */
+    private final ByteBuffer patternTail;
     private final long total;
     private long received;
     private long skipped;
@@ -33,6 +36,7 @@ final class Tally implements Library.Receiver {
         Arrays.fill(expected, messagesPerPublisher);
         next = new int[publishers];
         pattern = pattern(payloadSize);
+        patternTail = ByteBuffer.wrap(pattern, 8, pattern.length - 8).slice();
         total = (long) publishers * messagesPerPublisher;
     }
 
@@ -59,22 +63,25 @@ final class Tally implements Library.Receiver {
         bytes[at + 3] = (byte) value;
     }
 
-    private static int getInt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
+    /** Big-endian, as {@link #putInt} wrote it, whatever byte order the library's buffer has. */
+    private static int getInt(ByteBuffer bytes, int at) {
+        return (bytes.get(at) & 0xFF) << 24 | (bytes.get(at + 1) & 0xFF) << 16 | (bytes.get(at + 2) & 0xFF) << 8
+                | bytes.get(at + 3) & 0xFF;
     }
 
     @Override
-    public void onMessage(String topic, byte[] payload) {
+    public void onMessage(String topic, ByteBuffer payload) {
         lock.lock();
         try {
             received++;
-            if (payload.length != pattern.length
-                    || !Arrays.equals(payload, 8, payload.length, pattern, 8, pattern.length)) {
+            int start = payload.position();
+            if (payload.remaining() != pattern.length
+                    || payload.slice(start + 8, pattern.length - 8).mismatch(patternTail) != -1) {
                 corrupt++;
                 return;
             }
-            int publisher = getInt(payload, 0);
-            int sequence = getInt(payload, 4);
+            int publisher = getInt(payload, start);
+            int sequence = getInt(payload, start + 4);
             if (publisher < 0 || publisher >= next.length || sequence < 0 || sequence >= expected[publisher]
                     || !topic.equals(topics[publisher])) {
                 corrupt++;

@@ -54,7 +54,7 @@ final class TetherLibrary implements Library {
                 Subscription subscription = client.subscribe(filter, Qos.of(qos));
                 consumers.add(Thread.ofVirtual().name("bench-consumer-" + clientId).start(() -> {
                     for (MqttMessage message : subscription) {
-                        receiver.onMessage(message.topic().toString(), message.payload());
+                        receiver.onMessage(message.topic().toString(), message.payloadBuffer());
                     }
                 }));
             }
@@ -64,7 +64,7 @@ final class TetherLibrary implements Library {
                 Subscription subscription = client.subscribe(filter, Qos.of(qos));
                 return timeoutNanos -> {
                     MqttMessage message = subscription.receive(Duration.ofNanos(timeoutNanos));
-                    return message == null ? null : message.payload();
+                    return message == null ? null : message.payloadBuffer();
                 };
             }
 

@@ -4,6 +4,7 @@ import static dev.tether.mqtt.internal.codec.MalformedPacketException.malformed;
 
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,7 +13,9 @@ import java.nio.ByteBuffer;
  * any body is allocated. When a whole body is already in the input it is parsed in place, so a
  * small PUBLISH costs only its record, topic and payload; otherwise the body is gathered first,
  * except for a large PUBLISH: its header is gathered into a small array and its payload straight
- * into the payload's own array, so the payload is copied once instead of twice.
+ * into the payload's own array, so the payload is copied once instead of twice. The caller may
+ * even read the rest of such a payload from the network straight into that array, with
+ * {@link #readPayload}, so that it is not copied at all.
  * After a malformed packet the decoder stays failed and throws the same exception again.
  *
  * <pre>{@code
@@ -87,6 +90,46 @@ public final class PacketDecoder {
             payload = null;
             throw e;
         }
+    }
+
+    /**
+     * Where bytes come from: a read from the network, as {@link java.io.InputStream#read(byte[], int, int)}
+     * does it (blocking until at least one byte came, -1 at the end of the stream).
+     */
+    @FunctionalInterface
+    public interface Source {
+        /** {@return how many bytes were read into {@code bytes} from {@code offset}, at most {@code length}; -1 at the end} */
+        int read(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /**
+     * {@return how many bytes of a large PUBLISH's payload are still missing once the input given
+     * to {@link #decode} ran out; 0 when no such payload is being gathered} When not 0,
+     * {@link #readPayload} can read them.
+     */
+    public int payloadMissing() {
+        return payload == null ? 0 : payload.length - payloadFilled;
+    }
+
+    /**
+     * Reads missing payload bytes of a large PUBLISH from {@code source} straight into the
+     * payload's own array: for a payload of megabytes, this saves copying it from the caller's
+     * read buffer. Reads no byte past the payload, so the next packet stays in the source. The
+     * next {@link #decode} returns the PUBLISH once its payload is whole.
+     *
+     * @return the bytes read, or -1 at the end of the stream
+     * @throws IllegalStateException if {@link #payloadMissing()} is 0
+     */
+    public int readPayload(Source source) throws IOException {
+        int missing = payloadMissing();
+        if (missing == 0) {
+            throw new IllegalStateException("no payload is being gathered");
+        }
+        int count = source.read(payload, payloadFilled, missing);
+        if (count > 0) {
+            payloadFilled += count;
+        }
+        return count;
     }
 
     /** Whether a packet has been started but not finished: bytes that an end of stream would cut. */

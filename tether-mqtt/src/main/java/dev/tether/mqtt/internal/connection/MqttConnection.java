@@ -491,6 +491,9 @@ public final class MqttConnection {
     }
 
     private boolean fill() throws IOException {
+        if (!readBuffer.hasRemaining() && decoder.payloadMissing() > 0) {
+            return fillPayload();
+        }
         readBuffer.compact();
         try {
             int room = readBuffer.remaining();
@@ -511,6 +514,20 @@ public final class MqttConnection {
         } finally {
             readBuffer.flip();
         }
+    }
+
+    /**
+     * The rest of a large PUBLISH payload is read straight into the payload's array: through the
+     * read buffer it was copied once more, and read in pieces of the buffer's size (64 KiB) where
+     * the socket gives up to 128 KiB a call.
+     */
+    private boolean fillPayload() throws IOException {
+        int count = decoder.readPayload(in::read);
+        if (count < 0) {
+            return false;
+        }
+        traffic.bytesReceived.add(count);
+        return true;
     }
 
     private void readLoop() {

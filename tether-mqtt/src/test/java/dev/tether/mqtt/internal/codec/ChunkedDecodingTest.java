@@ -198,6 +198,53 @@ class ChunkedDecodingTest {
         assertEquals(packets, decoded);
     }
 
+    /**
+     * The rest of a large payload read straight from the stream into the payload's array: the
+     * packets are the same as decoded whole, and not a byte of the packet after it is taken.
+     */
+    @ParameterizedTest(name = "{0}, reads of {1}")
+    @MethodSource("versionsAndLargeChunkSizes")
+    void readsTheRestOfALargePayloadStraightFromTheSource(ProtocolVersion version, int readSize) throws Exception {
+        PacketEncoder encoder = new PacketEncoder(version);
+        byte[] payload = new byte[100_000];
+        new java.util.Random(12).nextBytes(payload);
+        List<Packet> packets = List.of(
+                new Publish("a/b", payload, dev.tether.mqtt.Qos.AT_LEAST_ONCE, false, false, 7, Properties.EMPTY),
+                new Publish("c", payload, dev.tether.mqtt.Qos.AT_MOST_ONCE, false, false, 0, Properties.EMPTY),
+                new Puback(7, dev.tether.mqtt.ReasonCode.SUCCESS, Properties.EMPTY));
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (Packet packet : packets) {
+            ByteBuffer bytes = encoder.encode(packet);
+            stream.write(bytes.array(), 0, bytes.remaining());
+        }
+        java.io.InputStream source = new java.io.ByteArrayInputStream(stream.toByteArray());
+        PacketDecoder decoder = decoder(version);
+        ByteBuffer buffer = ByteBuffer.allocate(4096).flip();
+        List<Packet> decoded = new ArrayList<>();
+        int direct = 0;
+        while (decoded.size() < packets.size()) {
+            Packet packet = decoder.decode(buffer);
+            if (packet != null) {
+                decoded.add(packet);
+                continue;
+            }
+            if (decoder.payloadMissing() > 0) {
+                int count = decoder.readPayload((bytes, offset, length) -> source.read(bytes, offset, Math.min(length, readSize)));
+                assertTrue(count > 0);
+                direct += count;
+                continue;
+            }
+            buffer.compact();
+            int count = source.read(buffer.array(), buffer.position(), Math.min(buffer.remaining(), readSize));
+            assertTrue(count > 0, "the stream ended before all packets were decoded");
+            buffer.position(buffer.position() + count).flip();
+        }
+        assertEquals(packets, decoded);
+        assertFalse(decoder.isMidPacket());
+        assertEquals(0, decoder.payloadMissing());
+        assertTrue(direct > 2 * (payload.length - 4096), "only " + direct + " payload bytes read straight");
+    }
+
     static Stream<Arguments> versionsAndLargeChunkSizes() {
         return Stream.of(ProtocolVersion.values()).flatMap(version -> IntStream.of(1, 5, 1000, 4096, 65536).boxed()
                 .map(size -> Arguments.of(version, size)));
