@@ -44,7 +44,7 @@ final class Messages {
 
     /** The message of an incoming PUBLISH whose topic alias, if any, is already resolved to {@code topic}. */
     static MqttMessage toMessage(Publish publish, String topic) {
-        MqttMessage.Builder message = MqttMessage.newBuilder(topic)
+        MqttMessage.Builder message = MqttMessage.newBuilder(Topic.decoded(topic))
                 .payloadWithoutCopy(publish.payload())
                 .qos(publish.qos())
                 .retain(publish.retain());

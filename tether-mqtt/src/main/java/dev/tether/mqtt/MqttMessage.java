@@ -96,6 +96,11 @@ public final class MqttMessage {
         return new Builder(Topic.of(topic));
     }
 
+    /** A builder for a message to a topic that is already a {@link Topic}: nothing to check again. */
+    static Builder newBuilder(Topic topic) {
+        return new Builder(topic);
+    }
+
     /** {@return a builder holding everything this message holds, to derive another message} */
     public Builder toBuilder() {
         Builder builder = new Builder(topic);
