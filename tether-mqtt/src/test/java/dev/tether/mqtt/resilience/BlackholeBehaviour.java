@@ -103,6 +103,49 @@ abstract class BlackholeBehaviour {
         }
     }
 
+    /**
+     * A publisher stuck writing into a silent connection (the proxy and the TCP buffers full) holds
+     * the connection's write lock, so a PINGREQ cannot go out either: the keep-alive must still
+     * declare the connection dead, and closing it must free the stuck publisher with an error.
+     */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void aPublisherStuckOnAFullSocketDoesNotKeepTheConnectionFromBeingDeclaredDead(ProtocolVersion version)
+            throws Exception {
+        String topic = "tether-test/blackhole-full/" + UUID.randomUUID();
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
+             MqttClient client = MqttClient.newBuilder().protocol(version).keepAlive(KEEP_ALIVE).reconnect(false)
+                     .host(proxy.host()).port(proxy.port()).connect()) {
+            BlockingQueue<Stamped> events = new LinkedBlockingQueue<>();
+            client.addConnectionListener(event -> events.add(new Stamped(System.nanoTime(), event)));
+            client.publish(topic, "before", Qos.AT_LEAST_ONCE); // heard from the broker just now
+
+            long silentFrom = System.nanoTime();
+            proxy.blackhole(true);
+            byte[] chunk = new byte[64 * 1024];
+            BlockingQueue<Throwable> publisherEnd = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) { // until a write blocks, then until the closed socket fails it
+                        client.publish(topic, chunk, Qos.AT_MOST_ONCE);
+                    }
+                } catch (Throwable e) {
+                    publisherEnd.add(e);
+                }
+            });
+
+            Stamped closed = next(events, ConnectionEvent.Closed.class);
+            Duration detection = Duration.ofNanos(closed.nanos() - silentFrom);
+            assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, ((ConnectionEvent.Closed) closed.event()).cause().reasonCode(),
+                    () -> String.valueOf(((ConnectionEvent.Closed) closed.event()).cause()));
+            Duration atMost = KEEP_ALIVE.multipliedBy(3).dividedBy(2).plus(MARGIN);
+            assertTrue(detection.compareTo(atMost) <= 0, "declared dead only after " + detection + ", more than " + atMost);
+            Throwable ended = publisherEnd.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after the connection was closed");
+            assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
+        }
+    }
+
     static MqttClientBuilder persistent(ProtocolVersion version) {
         MqttClientBuilder builder = MqttClient.newBuilder().protocol(version).keepAlive(KEEP_ALIVE).reconnect(FAST)
                 .connectTimeout(Duration.ofSeconds(2))

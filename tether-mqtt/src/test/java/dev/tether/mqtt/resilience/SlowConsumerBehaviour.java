@@ -108,8 +108,10 @@ abstract class SlowConsumerBehaviour {
                 assertTrue(outcome.firstTaken > 1, "the oldest are dropped: the first message is not kept");
             }
         }
-        // The brokers here queue up to a million messages per client, so neither drops any of these.
-        assertEquals(outcome.published, outcome.read, "the broker passed on every message");
+        // QoS 0 is at most once, and a broker may drop it: HiveMQ CE once let 28 of 20,000 go when
+        // the publisher outran it (170,000 a second) although its queue is not full. What the
+        // client never read it cannot account for; the report line shows the broker's drops.
+        assertTrue(outcome.read <= outcome.published, "read more messages than were published");
     }
 
     /** What a run measured. */

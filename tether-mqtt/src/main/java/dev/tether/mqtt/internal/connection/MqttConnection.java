@@ -103,8 +103,8 @@ public final class MqttConnection {
     private volatile ScheduledFuture<?> keepAlive;
     /** The latest thread the keep-alive check started to ping or to end the connection; joined on close. */
     private volatile Thread keepAliveAction;
-    /** Set while such a thread runs, so a slow PINGREQ write is not joined by a second one. */
-    private final AtomicBoolean keepAliveActing = new AtomicBoolean();
+    /** Set while a PINGREQ is being written, so a slow write is not joined by a second one. */
+    private final AtomicBoolean pinging = new AtomicBoolean();
 
     private MqttConnection(Transport transport, ProtocolVersion version, int maximumPacketSize, String name,
                            TransportOptions options, Traffic traffic) {
@@ -621,28 +621,23 @@ public final class MqttConnection {
         long silence = now - lastReceivedNanos;
         if (!readerBlockedByConsumer && silence > intervalNanos + intervalNanos / 2) {
             cancelKeepAlive();
-            act(() -> fail(new MqttException(ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for "
-                    + Duration.ofNanos(silence).toMillis() + " ms, 1.5 times the keep alive of " + interval
-                    + ": connection declared dead")));
+            // Not skipped while a PINGREQ write is stuck on a full socket buffer: closing the
+            // socket is what ends that write.
+            keepAliveAction = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> fail(new MqttException(
+                    ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for " + Duration.ofNanos(silence).toMillis()
+                    + " ms, 1.5 times the keep alive of " + interval + ": connection declared dead")));
             return;
         }
         // Half the interval, checked every quarter: the PINGREQ leaves by three quarters of the
         // interval, a quarter to spare for a late check. Pinging only near the end of the interval
         // went past it under load, and a broker may allow no more than the interval (HiveMQ CE
         // does for a keep alive of 1 s).
-        if (now - lastSentNanos >= intervalNanos / 2) {
-            act(() -> trySend(Pingreq.INSTANCE));
-        }
-    }
-
-    /** Runs a keep-alive action on a virtual thread, unless the previous one is still running. */
-    private void act(Runnable action) {
-        if (keepAliveActing.compareAndSet(false, true)) {
+        if (now - lastSentNanos >= intervalNanos / 2 && pinging.compareAndSet(false, true)) {
             keepAliveAction = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> {
                 try {
-                    action.run();
+                    trySend(Pingreq.INSTANCE);
                 } finally {
-                    keepAliveActing.set(false);
+                    pinging.set(false);
                 }
             });
         }
