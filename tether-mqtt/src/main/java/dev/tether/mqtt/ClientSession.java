@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -820,9 +821,16 @@ final class ClientSession {
         }
         Link current = link;
         if (current != null) {
-            outbound.awaitPublishesDone(timeout);
-            current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
-                    : Disconnect.NORMAL, timeout);
+            // Each step below waits at most the timeout, unless a write is stuck on a full socket:
+            // then the deadline closes the socket under it.
+            ScheduledFuture<?> deadline = current.connection.closeAfter(timeout.multipliedBy(2));
+            try {
+                outbound.awaitPublishesDone(timeout);
+                current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
+                        : Disconnect.NORMAL, timeout);
+            } finally {
+                deadline.cancel(false);
+            }
         } else if (lastLink != null) {
             lastLink.connection.close(null, timeout); // lost already: only waits for its threads to end
         }

@@ -19,6 +19,7 @@ import dev.tether.mqtt.testkit.MqttBroker;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -144,6 +145,62 @@ abstract class BlackholeBehaviour {
             assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after the connection was closed");
             assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
         }
+    }
+
+    /**
+     * Without keep-alive nothing else would ever free a publisher stuck on a full socket, and it
+     * holds the write lock the DISCONNECT needs: {@code close()} must still return, by its
+     * deadline, and free the publisher with an error.
+     */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void closeReturnsByItsDeadlineWhileAPublisherIsStuckOnAFullSocket(ProtocolVersion version) throws Exception {
+        String topic = "tether-test/blackhole-close/" + UUID.randomUUID();
+        Duration closeTimeout = Duration.ofSeconds(1);
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port())) {
+            MqttClient client = MqttClient.newBuilder().protocol(version).keepAlive(Duration.ZERO).reconnect(false)
+                    .closeTimeout(closeTimeout).host(proxy.host()).port(proxy.port()).connect();
+            proxy.blackhole(true);
+            byte[] chunk = new byte[64 * 1024];
+            BlockingQueue<Throwable> publisherEnd = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        // QoS 0: no window to stop it, it writes until the buffers are full
+                        client.publish(topic, chunk, Qos.AT_MOST_ONCE);
+                    }
+                } catch (Throwable e) {
+                    publisherEnd.add(e);
+                }
+            });
+            awaitWritesStuck(client);
+
+            long closing = System.nanoTime();
+            client.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - closing);
+            Duration atMost = closeTimeout.multipliedBy(2).plus(MARGIN);
+            assertTrue(took.compareTo(atMost) <= 0, "close() took " + took + ", more than " + atMost);
+            Throwable ended = publisherEnd.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after close()");
+            assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
+            assertEquals(ConnectionState.CLOSED, client.state());
+        }
+    }
+
+    /** Waits until the client's bytes sent stop growing for 200 ms: its writes are blocked by full buffers. */
+    private static void awaitWritesStuck(MqttClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        CountDownLatch never = new CountDownLatch(1);
+        long before = client.metrics().bytesSent();
+        while (System.nanoTime() < deadline) {
+            never.await(200, TimeUnit.MILLISECONDS);
+            long now = client.metrics().bytesSent();
+            if (now == before && now > 0) {
+                return;
+            }
+            before = now;
+        }
+        throw new AssertionError("the client's writes never blocked within " + WAIT + ": " + before + " bytes sent");
     }
 
     static MqttClientBuilder persistent(ProtocolVersion version) {

@@ -42,7 +42,7 @@ import java.util.function.UnaryOperator;
 /**
  * A connection to a broker speaking MQTT, over any {@link Transport}. {@link #open} connects, sends CONNECT and waits for
  * the CONNACK; {@link #start} then runs the reader on a virtual thread and schedules the keep-alive
- * check on the {@link KeepAliveTimer} shared by all connections. The reader only decodes and hands
+ * check on the {@link ConnectionTimer} shared by all connections. The reader only decodes and hands
  * packets to the {@link PacketListener}; writes go through one lock.
  *
  * <p>Keep-alive: a PINGREQ goes out when nothing was sent for half the keep-alive interval, so
@@ -376,7 +376,7 @@ public final class MqttConnection {
             // Checked every quarter of the interval (at least every 10 ms), so a PINGREQ is never
             // late by more than a fraction of it.
             long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
-            keepAlive = KeepAliveTimer.every(tick, () -> checkKeepAlive(keepAliveInterval));
+            keepAlive = ConnectionTimer.every(tick, () -> checkKeepAlive(keepAliveInterval));
         }
     }
 
@@ -607,7 +607,7 @@ public final class MqttConnection {
     }
 
     /**
-     * Runs on the shared {@link KeepAliveTimer}, so it must not block: the PINGREQ write (which
+     * Runs on the shared {@link ConnectionTimer}, so it must not block: the PINGREQ write (which
      * waits when the socket's buffer is full) and the closing of a dead connection run on a
      * virtual thread of their own.
      */
@@ -699,6 +699,18 @@ public final class MqttConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A deadline for closing: unless the returned future is cancelled first, the socket is closed
+     * after {@code timeout}, whatever holds it. A write stuck on a full socket (a broker that
+     * stopped reading) holds the write lock, and with it the DISCONNECT and any thread waiting for
+     * that publish, for as long as the broker stays silent; closing the socket ends that write
+     * with an error and lets the close finish.
+     */
+    public ScheduledFuture<?> closeAfter(Duration timeout) {
+        return ConnectionTimer.after(timeout, () -> Thread.ofVirtual().name("tether-close-" + name)
+                .start(() -> closeQuietly(transport)));
     }
 
     /** Closes a connection that was never started, without a DISCONNECT: the client no longer wants it. */
