@@ -51,6 +51,7 @@ final class ClientSession {
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
     /** What a QoS 0 publish, and nearly every acknowledged one, results in. */
     private static final PublishResult SENT = new PublishResult(ReasonCode.SUCCESS, null, List.of());
+    private static final Duration MINIMUM_CLOSE_DEADLINE = Duration.ofSeconds(1);
 
     /** A QoS 1/2 message that arrived before any stream wanted it, held unacknowledged. */
     private record Unclaimed(MqttMessage message, InboundFlow flow) {
@@ -822,8 +823,12 @@ final class ClientSession {
         Link current = link;
         if (current != null) {
             // Each step below waits at most the timeout, unless a write is stuck on a full socket:
-            // then the deadline closes the socket under it.
-            ScheduledFuture<?> deadline = current.connection.closeAfter(timeout.multipliedBy(2));
+            // then the deadline closes the socket under it. At least a second, so that a close
+            // timeout of zero ("do not wait for publishes") still lets the DISCONNECT out, and the
+            // broker does not publish the will.
+            Duration twice = timeout.multipliedBy(2);
+            ScheduledFuture<?> deadline = current.connection.closeAfter(twice.compareTo(MINIMUM_CLOSE_DEADLINE) < 0
+                    ? MINIMUM_CLOSE_DEADLINE : twice);
             try {
                 outbound.awaitPublishesDone(timeout);
                 current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)

@@ -318,6 +318,8 @@ public final class MqttClientBuilder {
 
     /**
      * How long {@link MqttClient#close()} waits for QoS 1/2 publishes in flight; default 5 s.
+     * Should a write be stuck on a full socket (a broker that stopped reading), {@code close()}
+     * closes the socket under it after twice this timeout, at least 1 s, so it always returns.
      *
      * @param timeout zero or a positive duration
      * @return this builder
