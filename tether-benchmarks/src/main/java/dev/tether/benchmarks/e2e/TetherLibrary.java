@@ -12,9 +12,10 @@ import java.util.List;
 /**
  * Tether, MQTT 3.1.1 or 5. Settings: clean start, keep-alive 60 s, automatic reconnect off (the
  * others' is off too), {@code maxInFlight} = the harness's window (as Paho v3's max in-flight;
- * MQTT 5 follows the broker's receive maximum in any case), everything else default: {@code maxQueuedOutgoing} 10,000 (above any
- * window the harness uses), {@code maxQueuedIncoming} 1,000 per stream, receive maximum 1,000
- * (MQTT 5), automatic acknowledgement when the message is taken from its stream. Publishes go
+ * MQTT 5 follows the broker's receive maximum in any case), everything else default:
+ * {@code maxQueuedOutgoing} 10,000 (above any window the harness uses), {@code maxQueuedIncoming}
+ * 1,000 per stream, receive maximum 1,000 (MQTT 5), automatic acknowledgement when the message is
+ * taken from its stream. Publishes go
  * through {@link MqttClient#publishAsync(MqttMessage)}; each subscription is consumed by a
  * virtual thread iterating it, as the README shows. The payload is handed over with
  * {@code payloadWithoutCopy} (the harness makes a new array per message and never changes it), as
