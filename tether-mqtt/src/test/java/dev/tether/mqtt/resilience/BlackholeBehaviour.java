@@ -123,17 +123,7 @@ abstract class BlackholeBehaviour {
 
             long silentFrom = System.nanoTime();
             proxy.blackhole(true);
-            byte[] chunk = new byte[64 * 1024];
-            BlockingQueue<Throwable> publisherEnd = new LinkedBlockingQueue<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) { // until a write blocks, then until the closed socket fails it
-                        client.publish(topic, chunk, Qos.AT_MOST_ONCE);
-                    }
-                } catch (Throwable e) {
-                    publisherEnd.add(e);
-                }
-            });
+            BlockingQueue<Throwable> publisherEnd = publishUntilItFails(client, topic);
 
             Stamped closed = next(events, ConnectionEvent.Closed.class);
             Duration detection = Duration.ofNanos(closed.nanos() - silentFrom);
@@ -141,9 +131,7 @@ abstract class BlackholeBehaviour {
                     () -> String.valueOf(((ConnectionEvent.Closed) closed.event()).cause()));
             Duration atMost = KEEP_ALIVE.multipliedBy(3).dividedBy(2).plus(MARGIN);
             assertTrue(detection.compareTo(atMost) <= 0, "declared dead only after " + detection + ", more than " + atMost);
-            Throwable ended = publisherEnd.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after the connection was closed");
-            assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
+            assertFreedWithAnError(publisherEnd, "the connection was closed");
         }
     }
 
@@ -161,18 +149,7 @@ abstract class BlackholeBehaviour {
             MqttClient client = MqttClient.newBuilder().protocol(version).keepAlive(Duration.ZERO).reconnect(false)
                     .closeTimeout(closeTimeout).host(proxy.host()).port(proxy.port()).connect();
             proxy.blackhole(true);
-            byte[] chunk = new byte[64 * 1024];
-            BlockingQueue<Throwable> publisherEnd = new LinkedBlockingQueue<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        // QoS 0: no window to stop it, it writes until the buffers are full
-                        client.publish(topic, chunk, Qos.AT_MOST_ONCE);
-                    }
-                } catch (Throwable e) {
-                    publisherEnd.add(e);
-                }
-            });
+            BlockingQueue<Throwable> publisherEnd = publishUntilItFails(client, topic);
             awaitWritesStuck(client);
 
             long closing = System.nanoTime();
@@ -180,11 +157,35 @@ abstract class BlackholeBehaviour {
             Duration took = Duration.ofNanos(System.nanoTime() - closing);
             Duration atMost = closeTimeout.multipliedBy(2).plus(MARGIN);
             assertTrue(took.compareTo(atMost) <= 0, "close() took " + took + ", more than " + atMost);
-            Throwable ended = publisherEnd.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after close()");
-            assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
+            assertFreedWithAnError(publisherEnd, "close()");
             assertEquals(ConnectionState.CLOSED, client.state());
         }
+    }
+
+    /**
+     * Publishes 64 KiB messages at QoS 0 on a virtual thread, as fast as it can, until a publish
+     * fails: QoS 0 has no window to stop it, so into a silent connection it writes until the
+     * buffers are full and then blocks in the write. The queue gets what ended it.
+     */
+    private static BlockingQueue<Throwable> publishUntilItFails(MqttClient client, String topic) {
+        byte[] chunk = new byte[64 * 1024];
+        BlockingQueue<Throwable> end = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    client.publish(topic, chunk, Qos.AT_MOST_ONCE);
+                }
+            } catch (Throwable e) {
+                end.add(e);
+            }
+        });
+        return end;
+    }
+
+    private static void assertFreedWithAnError(BlockingQueue<Throwable> publisherEnd, String after) throws InterruptedException {
+        Throwable ended = publisherEnd.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(ended, "the stuck publisher is still blocked " + WAIT + " after " + after);
+        assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
     }
 
     /** Waits until the client's bytes sent stop growing for 200 ms: its writes are blocked by full buffers. */
