@@ -1,5 +1,7 @@
 package dev.tether.mqtt;
 
+import dev.tether.mqtt.internal.client.ApiAccess;
+import dev.tether.mqtt.internal.client.ClientSession;
 import dev.tether.mqtt.internal.session.MessageStream;
 import java.time.Duration;
 import java.util.Iterator;
@@ -31,12 +33,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MqttClient implements AutoCloseable {
 
-    private final ClientSession session;
-    private final ClientOptions options;
+    static {
+        ApiAccess.register(new EngineAccess()); // the engine's way back to this package's package-private members
+    }
 
-    MqttClient(ClientSession session, ClientOptions options) {
+    private final ClientSession session;
+
+    MqttClient(ClientSession session) {
         this.session = session;
-        this.options = options;
     }
 
     /**
@@ -80,7 +84,7 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttException if there is no authenticator, or the broker refused or did not answer
      */
     public void reauthenticate() throws MqttException {
-        session.reauthenticate(options.operationTimeout());
+        session.reauthenticate();
     }
 
     /** {@return a builder for a client with options other than the defaults} */
@@ -106,7 +110,7 @@ public final class MqttClient implements AutoCloseable {
      * @throws IllegalStateException if the client is closed
      */
     public PublishResult publish(MqttMessage message) throws MqttException {
-        return await(publishAsync(message), options.operationTimeout(), "publish to", message.topic(), null);
+        return await(publishAsync(message), session.operationTimeout(), "publish to", message.topic(), null);
     }
 
     /**
@@ -297,7 +301,7 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttException if the request could not be sent or no reply came within {@code timeout}
      */
     public MqttMessage request(MqttMessage request, Duration timeout) throws MqttException {
-        return await(session.request(request, timeout), timeout.plus(options.operationTimeout()), "request on",
+        return await(session.request(request, timeout), timeout.plus(session.operationTimeout()), "request on",
                 request.topic(), timeout);
     }
 
@@ -346,7 +350,7 @@ public final class MqttClient implements AutoCloseable {
      *     unsubscribed again) or does not support it
      */
     public Subscription subscribe(SubscribeRequest request) throws MqttException {
-        return await(subscribeAsync(request), options.operationTimeout(), "subscribe to", request.filters(), null);
+        return await(subscribeAsync(request), session.operationTimeout(), "subscribe to", request.filters(), null);
     }
 
     /**
@@ -370,7 +374,7 @@ public final class MqttClient implements AutoCloseable {
         for (String filter : filters) {
             TopicFilter.of(filter);
         }
-        await(session.unsubscribeFilters(List.of(filters)), options.operationTimeout(), "unsubscribe from", List.of(filters), null);
+        await(session.unsubscribeFilters(List.of(filters)), session.operationTimeout(), "unsubscribe from", List.of(filters), null);
     }
 
     /**
@@ -445,7 +449,7 @@ public final class MqttClient implements AutoCloseable {
      * @return the events from now on
      */
     public Iterable<ConnectionEvent> connectionEvents() {
-        return session.events().subscribe();
+        return session.connectionEvents();
     }
 
     /**
@@ -455,7 +459,7 @@ public final class MqttClient implements AutoCloseable {
      * @param listener called for each event; exceptions it throws are logged
      */
     public void addConnectionListener(java.util.function.Consumer<? super ConnectionEvent> listener) {
-        session.events().addListener(java.util.Objects.requireNonNull(listener, "listener"));
+        session.addConnectionListener(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -481,7 +485,7 @@ public final class MqttClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(false);
+        session.close(false);
     }
 
     /**
@@ -489,13 +493,7 @@ public final class MqttClient implements AutoCloseable {
      * reason code 0x04). With MQTT 3.1.1 the will is not sent, as in a normal close.
      */
     public void closeWithWill() {
-        close(options.protocol() == ProtocolVersion.V5);
-    }
-
-    private void close(boolean withWill) {
-        if (options.closing().compareAndSet(false, true)) {
-            session.close(options.closeTimeout(), withWill);
-        }
+        session.close(true);
     }
 
     /** {@return whether the client's reader and keep-alive threads have ended; true after close} */

@@ -1,28 +1,13 @@
 package dev.tether.mqtt;
 
-import dev.tether.mqtt.internal.codec.Connect;
-import dev.tether.mqtt.internal.codec.Properties;
-import dev.tether.mqtt.internal.codec.Property;
-import dev.tether.mqtt.internal.codec.Will;
-import dev.tether.mqtt.internal.connection.Traffic;
-import dev.tether.mqtt.internal.session.StateStore;
-import dev.tether.mqtt.internal.transport.Endpoint;
-import dev.tether.mqtt.internal.transport.InboundLimits;
-import dev.tether.mqtt.internal.transport.ProxyOptions;
-import dev.tether.mqtt.internal.transport.TlsContextBuilder;
-import dev.tether.mqtt.internal.transport.TransportOptions;
-import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.tether.mqtt.internal.client.ClientSession;
+import dev.tether.mqtt.internal.client.ConnectOptions;
+import dev.tether.mqtt.internal.client.FlowOptions;
+import dev.tether.mqtt.internal.client.NetworkOptions;
+import dev.tether.mqtt.internal.client.ResilienceOptions;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -45,49 +30,10 @@ import javax.net.ssl.SSLContext;
  */
 public final class MqttClientBuilder {
 
-    private String host = "localhost";
-    private int port = 1883;
-    private String identifier = "";
-    private ProtocolVersion protocol = ProtocolVersion.V5;
-    private String username;
-    private byte[] password;
-    private Duration keepAlive = Duration.ofSeconds(60);
-    private MqttMessage will;
-    private Duration willDelay = Duration.ZERO;
-    private boolean cleanStart = true;
-    private Duration sessionExpiry = Duration.ZERO;
-    private int receiveMaximum; // 0: as many as one stream buffers, maxQueuedIncoming
-    private int maximumPacketSize = 16 * 1024 * 1024;
-    private int topicAliasMaximum = 16;
-    private boolean requestResponseInformation;
-    private final List<UserProperty> userProperties = new ArrayList<>();
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration operationTimeout = Duration.ofSeconds(30);
-    private Duration closeTimeout = Duration.ofSeconds(5);
-    private int maxQueuedIncoming = 1000;
-    private boolean manualAcknowledgement;
-    private final List<Endpoint> servers = new ArrayList<>();
-    private ServerSelection serverSelection = ServerSelection.IN_ORDER;
-    private boolean followServerReference;
-    private Backoff backoff = Backoff.defaults();
-    private int maxQueuedOutgoing = 10_000;
-    private int maxInFlight; // 0: the default of the protocol version
-    private QueueFullPolicy outgoingQueueFull = QueueFullPolicy.BLOCK;
-    private IncomingOverflowPolicy incomingOverflow = IncomingOverflowPolicy.BACKPRESSURE;
-    private boolean queueQos0WhileDisconnected;
-    private final List<Consumer<? super ConnectionEvent>> connectionListeners = new ArrayList<>();
-    private SessionStore sessionStore = SessionStore.inMemory();
-
-    // Transports and security: see the block of methods from serverUri(String) on.
-    private boolean portChosen;
-    private Endpoint.Scheme scheme = Endpoint.Scheme.TCP;
-    private String endpointPath = "";
-    private final TlsContextBuilder tlsContext = new TlsContextBuilder();
-    private List<String> tlsProtocols = TransportOptions.DEFAULT_TLS_PROTOCOLS;
-    private final List<TransportOptions.Header> webSocketHeaders = new ArrayList<>();
-    private ProxyOptions proxy;
-    private Authenticator authenticator;
-    private InboundLimits inboundLimits = InboundLimits.DEFAULTS;
+    private final ConnectOptions connect = new ConnectOptions();
+    private final FlowOptions flow = new FlowOptions();
+    private final NetworkOptions network = new NetworkOptions();
+    private final ResilienceOptions resilience = new ResilienceOptions();
 
     MqttClientBuilder() {
     }
@@ -99,10 +45,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder host(String host) {
-        if (Objects.requireNonNull(host, "host").isBlank()) {
-            throw new IllegalArgumentException("host must not be blank");
-        }
-        this.host = host;
+        network.host(host);
         return this;
     }
 
@@ -113,11 +56,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder port(int port) {
-        if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
-        }
-        this.port = port;
-        this.portChosen = true;
+        network.port(port);
         return this;
     }
 
@@ -129,7 +68,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder identifier(String identifier) {
-        this.identifier = Objects.requireNonNull(identifier, "identifier");
+        connect.identifier(identifier);
         return this;
     }
 
@@ -140,7 +79,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder protocol(ProtocolVersion protocol) {
-        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        connect.protocol(protocol);
         return this;
     }
 
@@ -152,8 +91,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder credentials(String username, byte[] password) {
-        this.username = Objects.requireNonNull(username, "username");
-        this.password = password == null ? null : password.clone();
+        connect.credentials(username, password);
         return this;
     }
 
@@ -165,16 +103,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder credentials(String username, char[] password) {
-        byte[] bytes = null;
-        if (password != null) {
-            var encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-            bytes = new byte[encoded.remaining()];
-            encoded.get(bytes);
-        }
-        credentials(username, bytes);
-        if (bytes != null) {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        connect.credentials(username, password);
         return this;
     }
 
@@ -187,7 +116,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder keepAlive(Duration keepAlive) {
-        this.keepAlive = seconds(keepAlive, 0, 65_535, "keep alive");
+        connect.keepAlive(keepAlive);
         return this;
     }
 
@@ -198,7 +127,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder will(MqttMessage will) {
-        this.will = Objects.requireNonNull(will, "will");
+        connect.will(will);
         return this;
     }
 
@@ -209,7 +138,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder willDelay(Duration delay) {
-        this.willDelay = seconds(delay, 0, 0xFFFF_FFFFL, "will delay");
+        connect.willDelay(delay);
         return this;
     }
 
@@ -220,7 +149,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder cleanStart(boolean cleanStart) {
-        this.cleanStart = cleanStart;
+        connect.cleanStart(cleanStart);
         return this;
     }
 
@@ -231,7 +160,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder sessionExpiry(Duration expiry) {
-        this.sessionExpiry = seconds(expiry, 0, 0xFFFF_FFFFL, "session expiry");
+        connect.sessionExpiry(expiry);
         return this;
     }
 
@@ -244,7 +173,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder receiveMaximum(int receiveMaximum) {
-        this.receiveMaximum = range(receiveMaximum, 1, 65_535, "receive maximum");
+        connect.receiveMaximum(receiveMaximum);
         return this;
     }
 
@@ -256,7 +185,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder maximumPacketSize(int bytes) {
-        this.maximumPacketSize = range(bytes, 64, 268_435_460, "maximum packet size");
+        connect.maximumPacketSize(bytes);
         return this;
     }
 
@@ -267,7 +196,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder topicAliasMaximum(int maximum) {
-        this.topicAliasMaximum = range(maximum, 0, 65_535, "topic alias maximum");
+        connect.topicAliasMaximum(maximum);
         return this;
     }
 
@@ -278,7 +207,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder requestResponseInformation(boolean request) {
-        this.requestResponseInformation = request;
+        connect.requestResponseInformation(request);
         return this;
     }
 
@@ -290,7 +219,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder userProperty(String name, String value) {
-        userProperties.add(new UserProperty(name, value));
+        connect.userProperty(name, value);
         return this;
     }
 
@@ -301,7 +230,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder connectTimeout(Duration timeout) {
-        this.connectTimeout = positive(timeout, "connect timeout");
+        flow.connectTimeout(timeout);
         return this;
     }
 
@@ -312,7 +241,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder operationTimeout(Duration timeout) {
-        this.operationTimeout = positive(timeout, "operation timeout");
+        flow.operationTimeout(timeout);
         return this;
     }
 
@@ -325,10 +254,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder closeTimeout(Duration timeout) {
-        if (Objects.requireNonNull(timeout, "close timeout").isNegative()) {
-            throw new IllegalArgumentException("close timeout must not be negative, was " + timeout);
-        }
-        this.closeTimeout = timeout;
+        flow.closeTimeout(timeout);
         return this;
     }
 
@@ -341,7 +267,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder maxQueuedIncoming(int messages) {
-        this.maxQueuedIncoming = range(messages, 1, Integer.MAX_VALUE, "max queued incoming");
+        flow.maxQueuedIncoming(messages);
         return this;
     }
 
@@ -355,7 +281,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder manualAcknowledgement(boolean manual) {
-        this.manualAcknowledgement = manual;
+        flow.manualAcknowledgement(manual);
         return this;
     }
 
@@ -376,15 +302,7 @@ public final class MqttClientBuilder {
      * @throws IllegalArgumentException if there is none, or one is not a server URI
      */
     public MqttClientBuilder servers(String... uris) {
-        if (Objects.requireNonNull(uris, "uris").length == 0) {
-            throw new IllegalArgumentException("servers needs at least one server URI");
-        }
-        List<Endpoint> parsed = new ArrayList<>();
-        for (String uri : uris) {
-            parsed.add(Endpoint.parse(uri));
-        }
-        servers.clear();
-        servers.addAll(parsed);
+        network.servers(uris);
         return this;
     }
 
@@ -395,7 +313,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder serverSelection(ServerSelection selection) {
-        this.serverSelection = Objects.requireNonNull(selection, "selection");
+        resilience.serverSelection(selection);
         return this;
     }
 
@@ -408,7 +326,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder followServerReference(boolean follow) {
-        this.followServerReference = follow;
+        resilience.followServerReference(follow);
         return this;
     }
 
@@ -422,7 +340,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder reconnect(boolean reconnect) {
-        this.backoff = reconnect ? Backoff.defaults() : null;
+        resilience.reconnect(reconnect);
         return this;
     }
 
@@ -437,7 +355,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder reconnect(Backoff backoff) {
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        resilience.reconnect(backoff);
         return this;
     }
 
@@ -451,7 +369,7 @@ public final class MqttClientBuilder {
      * @throws IllegalArgumentException if out of range
      */
     public MqttClientBuilder maxQueuedOutgoing(int messages) {
-        this.maxQueuedOutgoing = range(messages, 1, 65_000, "max queued outgoing");
+        flow.maxQueuedOutgoing(messages);
         return this;
     }
 
@@ -472,7 +390,7 @@ public final class MqttClientBuilder {
      * @throws IllegalArgumentException if out of range
      */
     public MqttClientBuilder maxInFlight(int messages) {
-        this.maxInFlight = range(messages, 1, 65_535, "max in flight");
+        flow.maxInFlight(messages);
         return this;
     }
 
@@ -483,7 +401,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder whenOutgoingQueueFull(QueueFullPolicy policy) {
-        this.outgoingQueueFull = Objects.requireNonNull(policy, "policy");
+        flow.whenOutgoingQueueFull(policy);
         return this;
     }
 
@@ -495,7 +413,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder incomingOverflow(IncomingOverflowPolicy policy) {
-        this.incomingOverflow = Objects.requireNonNull(policy, "policy");
+        flow.incomingOverflow(policy);
         return this;
     }
 
@@ -507,7 +425,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder queueQos0WhileDisconnected(boolean queue) {
-        this.queueQos0WhileDisconnected = queue;
+        flow.queueQos0WhileDisconnected(queue);
         return this;
     }
 
@@ -528,7 +446,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder sessionStore(SessionStore store) {
-        this.sessionStore = Objects.requireNonNull(store, "store");
+        resilience.sessionStore(store);
         return this;
     }
 
@@ -540,7 +458,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder connectionListener(Consumer<? super ConnectionEvent> listener) {
-        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+        resilience.connectionListener(listener);
         return this;
     }
 
@@ -556,14 +474,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder serverUri(String uri) {
-        Endpoint endpoint = Endpoint.parse(uri);
-        this.scheme = endpoint.scheme();
-        this.endpointPath = endpoint.path();
-        if (endpoint.scheme() != Endpoint.Scheme.UNIX) {
-            this.host = endpoint.host();
-            this.port = endpoint.port();
-            this.portChosen = true;
-        }
+        network.serverUri(uri);
         return this;
     }
 
@@ -574,8 +485,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder unixSocket(Path socket) {
-        this.scheme = Endpoint.Scheme.UNIX;
-        this.endpointPath = Objects.requireNonNull(socket, "socket").toString();
+        network.unixSocket(socket);
         return this;
     }
 
@@ -588,7 +498,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder tls() {
-        this.scheme = scheme.withTls();
+        network.tls();
         return this;
     }
 
@@ -600,8 +510,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder tls(SSLContext context) {
-        tlsContext.sslContext(Objects.requireNonNull(context, "SSL context"));
-        return tls();
+        network.tls(context);
+        return this;
     }
 
     /**
@@ -612,8 +522,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder trustedCertificates(Path pem) {
-        tlsContext.trustedCertificates(Objects.requireNonNull(pem, "trusted certificates"));
-        return tls();
+        network.trustedCertificates(pem);
+        return this;
     }
 
     /**
@@ -625,8 +535,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder clientCertificate(Path certificatePem, Path keyPem) {
-        tlsContext.clientCertificate(Objects.requireNonNull(certificatePem, "certificate"), Objects.requireNonNull(keyPem, "key"));
-        return tls();
+        network.clientCertificate(certificatePem, keyPem);
+        return this;
     }
 
     /**
@@ -638,8 +548,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder clientKeyStore(Path keyStore, char[] password) {
-        tlsContext.clientKeyStore(Objects.requireNonNull(keyStore, "key store"), password);
-        return tls();
+        network.clientKeyStore(keyStore, password);
+        return this;
     }
 
     /**
@@ -650,8 +560,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder insecureTrustAll() {
-        tlsContext.insecureTrustAll();
-        return tls();
+        network.insecureTrustAll();
+        return this;
     }
 
     /**
@@ -661,11 +571,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder tlsProtocols(String... protocols) {
-        if (protocols.length == 0) {
-            throw new IllegalArgumentException("at least one TLS protocol must be given");
-        }
-        this.tlsProtocols = List.of(protocols);
-        return tls();
+        network.tlsProtocols(protocols);
+        return this;
     }
 
     /**
@@ -675,7 +582,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder webSocket() {
-        this.scheme = scheme.withWebSocket();
+        network.webSocket();
         return this;
     }
 
@@ -686,11 +593,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder webSocketPath(String path) {
-        if (!Objects.requireNonNull(path, "path").startsWith("/")) {
-            throw new IllegalArgumentException("WebSocket path must start with '/', was '" + path + "'");
-        }
-        this.endpointPath = path;
-        return webSocket();
+        network.webSocketPath(path);
+        return this;
     }
 
     /**
@@ -702,7 +606,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder webSocketHeader(String name, String value) {
-        webSocketHeaders.add(new TransportOptions.Header(name, value));
+        network.webSocketHeader(name, value);
         return this;
     }
 
@@ -714,7 +618,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder httpProxy(String host, int port) {
-        this.proxy = new ProxyOptions(ProxyOptions.Kind.HTTP, host, port, null, null);
+        network.httpProxy(host, port, null, null);
         return this;
     }
 
@@ -728,7 +632,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder httpProxy(String host, int port, String username, char[] password) {
-        this.proxy = new ProxyOptions(ProxyOptions.Kind.HTTP, host, port, Objects.requireNonNull(username, "username"),
+        network.httpProxy(host, port, Objects.requireNonNull(username, "username"),
                 Objects.requireNonNull(password, "password"));
         return this;
     }
@@ -741,7 +645,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder socksProxy(String host, int port) {
-        this.proxy = new ProxyOptions(ProxyOptions.Kind.SOCKS5, host, port, null, null);
+        network.socksProxy(host, port, null, null);
         return this;
     }
 
@@ -755,7 +659,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder socksProxy(String host, int port, String username, char[] password) {
-        this.proxy = new ProxyOptions(ProxyOptions.Kind.SOCKS5, host, port, Objects.requireNonNull(username, "username"),
+        network.socksProxy(host, port, Objects.requireNonNull(username, "username"),
                 Objects.requireNonNull(password, "password"));
         return this;
     }
@@ -768,7 +672,7 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder authenticator(Authenticator authenticator) {
-        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        network.authenticator(authenticator);
         return this;
     }
 
@@ -782,34 +686,8 @@ public final class MqttClientBuilder {
      * @return this builder
      */
     public MqttClientBuilder maximumIncomingUserProperties(int count, int totalBytes) {
-        this.inboundLimits = new InboundLimits(range(count, 0, Integer.MAX_VALUE, "maximum user properties"),
-                range(totalBytes, 0, Integer.MAX_VALUE, "maximum user property bytes"));
+        network.maximumIncomingUserProperties(count, totalBytes);
         return this;
-    }
-
-    private Endpoint endpoint() {
-        if (scheme == Endpoint.Scheme.UNIX) {
-            return new Endpoint(scheme, host, 0, endpointPath);
-        }
-        return new Endpoint(scheme, host, portChosen ? port : scheme.defaultPort(), scheme.webSocket() ? endpointPath : "");
-    }
-
-    private TransportOptions transportOptions() throws MqttException {
-        SSLContext context = null;
-        if (scheme.secure() || servers.stream().anyMatch(server -> server.scheme().secure())) {
-            try {
-                context = tlsContext.build();
-            } catch (GeneralSecurityException | IOException e) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "TLS setup failed: " + e.getMessage(), e);
-            } catch (IllegalStateException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-        if (authenticator != null && protocol != ProtocolVersion.V5) {
-            throw new IllegalArgumentException("enhanced authentication (an authenticator) needs MQTT 5");
-        }
-        return new TransportOptions(context, tlsProtocols, !tlsContext.trustsAll(), webSocketHeaders, proxy,
-                authenticator, inboundLimits);
     }
 
     /**
@@ -820,107 +698,12 @@ public final class MqttClientBuilder {
      * @throws MqttException if the broker cannot be reached or does not answer in time
      */
     public MqttClient connect() throws MqttException {
-        String clientId = identifier.isEmpty() && protocol == ProtocolVersion.V3_1_1
-                ? "tether-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) : identifier;
-        Connect connect = new Connect(protocol, clientId, cleanStart, (int) keepAlive.toSeconds(), connectProperties(),
-                willPacket(), username, password);
-        ClientOptions options = new ClientOptions(protocol, keepAlive, operationTimeout, closeTimeout,
-                maxQueuedIncoming, protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0, manualAcknowledgement,
-                incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
-        Traffic traffic = new Traffic();
-        if (sessionStore.isDurable() && identifier.isEmpty()) {
-            throw new IllegalArgumentException("a durable session store needs a client identifier: the broker's assigned"
-                    + " identifier changes with every connection, so no later process could find the session again");
-        }
-        Connector connector = new Connector(servers.isEmpty() ? List.of(endpoint()) : servers, transportOptions(),
-                serverSelection, followServerReference, connect, maximumPacketSize, connectTimeout, traffic);
-        ConnectionEvents events = new ConnectionEvents();
-        connectionListeners.forEach(events::addListener); // they end with the Closed event, emitted on failure below
-        StateStore store = sessionStore.store();
-        ClientSession session = new ClientSession(options, store, new OutboundFlows(store, maxQueuedOutgoing, outgoingQueueFull,
-                maxInFlight != 0 ? maxInFlight : protocol == ProtocolVersion.V5 ? 65_535 : 20),
-                traffic, events, clientId);
-        Connector.Accepted accepted;
-        try {
-            session.recover(store.open(clientId));
-            accepted = connector.connectFirst();
-        } catch (MqttException | RuntimeException e) {
-            store.close();
-            events.emit(new ConnectionEvent.Closed(e instanceof MqttException mqtt ? mqtt : null));
-            throw e;
-        }
-        if (backoff != null) {
-            session.reconnectWith(new Reconnector(connector, backoff, session));
-        }
-        session.attach(accepted, false);
-        return new MqttClient(session, options);
-    }
-
-    private Properties connectProperties() {
-        if (protocol != ProtocolVersion.V5) {
-            if (!userProperties.isEmpty() || !sessionExpiry.isZero()) {
-                throw new IllegalArgumentException("user properties and session expiry need MQTT 5");
-            }
-            return Properties.EMPTY;
-        }
-        Properties.Builder properties = Properties.builder();
-        if (!sessionExpiry.isZero()) {
-            properties.integer(Property.SESSION_EXPIRY_INTERVAL, sessionExpiry.toSeconds());
-        }
-        int announced = receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
-        if (announced != 65_535) {
-            properties.integer(Property.RECEIVE_MAXIMUM, announced);
-        }
-        properties.integer(Property.MAXIMUM_PACKET_SIZE, maximumPacketSize);
-        if (topicAliasMaximum != 0) {
-            properties.integer(Property.TOPIC_ALIAS_MAXIMUM, topicAliasMaximum);
-        }
-        if (requestResponseInformation) {
-            properties.integer(Property.REQUEST_RESPONSE_INFORMATION, 1);
-        }
-        userProperties.forEach(properties::userProperty);
-        return properties.build();
-    }
-
-    private Will willPacket() {
-        if (will == null) {
-            return null;
-        }
-        boolean v5 = protocol == ProtocolVersion.V5;
-        Properties properties = v5 ? Messages.toPublish(will, will.qos() == Qos.AT_MOST_ONCE ? 0 : 1, true).properties()
-                : Properties.EMPTY;
-        if (v5 && !willDelay.isZero()) {
-            properties = properties.toBuilder().integer(Property.WILL_DELAY_INTERVAL, willDelay.toSeconds()).build();
-        }
-        return new Will(will.topic().name(), will.payload(), will.qos(), will.isRetain(), properties);
-    }
-
-    private static Duration seconds(Duration value, long minimum, long maximum, String what) {
-        long seconds = Objects.requireNonNull(value, what).toSeconds();
-        if (value.isNegative() || seconds < minimum || seconds > maximum) {
-            throw new IllegalArgumentException(what + " must be " + minimum + " to " + maximum + " seconds, was " + value);
-        }
-        return Duration.ofSeconds(seconds);
-    }
-
-    private static int range(int value, int minimum, int maximum, String what) {
-        if (value < minimum || value > maximum) {
-            throw new IllegalArgumentException(what + " must be " + minimum + " to " + maximum + ", was " + value);
-        }
-        return value;
-    }
-
-    private static Duration positive(Duration value, String what) {
-        if (Objects.requireNonNull(value, what).isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive, was " + value);
-        }
-        return value;
+        return new MqttClient(ClientSession.connect(connect, flow, network, resilience));
     }
 
     /** {@return the broker address and options, never the password} */
     @Override
     public String toString() {
-        return "MqttClientBuilder[" + endpoint() + (proxy == null ? "" : " via " + proxy) + ", identifier=" + identifier + ", protocol=" + protocol
-                + ", username=" + username + ", password=" + (password == null ? "absent" : "****") + "]";
+        return "MqttClientBuilder[" + network + ", " + connect + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.mqtt;
 
+import dev.tether.mqtt.internal.client.ClientSession;
 import dev.tether.mqtt.internal.session.MessageStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -59,25 +60,12 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
         return request;
     }
 
-    boolean isGranted() {
-        return result != null;
-    }
-
     MessageStream<MqttMessage> stream() {
         return stream;
     }
 
     int identifier() {
         return identifier;
-    }
-
-    boolean matches(Topic topic) {
-        for (TopicFilter filter : filters) {
-            if (filter.matches(topic)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@return the topic filters of this subscription, in the order they were asked for} */

@@ -1,5 +1,6 @@
 package dev.tether.mqtt;
 
+import dev.tether.mqtt.internal.codec.TopicText;
 import java.util.List;
 
 /**

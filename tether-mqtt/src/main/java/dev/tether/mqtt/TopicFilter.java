@@ -1,5 +1,7 @@
 package dev.tether.mqtt;
 
+import dev.tether.mqtt.internal.codec.TopicText;
+
 /**
  * An MQTT topic filter: what a subscription asks for. {@code +} stands for exactly one level,
  * {@code #} for the level it follows and everything below it, and {@code $share/{ShareName}/}

@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ServerSelection;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.connection.MqttConnection;
 import dev.tether.mqtt.internal.connection.Traffic;

@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.ConnectionEvent;
+import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.internal.session.MessageStream;
 import java.util.Iterator;
 import java.util.List;

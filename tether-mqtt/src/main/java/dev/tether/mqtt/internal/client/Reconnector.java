@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.Backoff;
+import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.internal.transport.Endpoint;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.codec.Publish;
@@ -12,13 +14,14 @@ final class Messages {
     }
 
     static Publish toPublish(MqttMessage message, int packetId, boolean v5) {
-        return new Publish(message.topic().name(), message.payloadWithoutCopy(), message.qos(), message.isRetain(),
+        return new Publish(message.topic().name(), ApiAccess.api().payloadWithoutCopy(message), message.qos(), message.isRetain(),
                 false, packetId, v5 ? properties(message) : Properties.EMPTY);
     }
 
     private static Properties properties(MqttMessage message) {
+        byte[] correlationData = ApiAccess.api().correlationDataWithoutCopy(message);
         if (message.payloadIsUtf8() == null && message.messageExpiry() == null && message.contentType() == null
-                && message.responseTopic() == null && message.correlationDataWithoutCopy() == null
+                && message.responseTopic() == null && correlationData == null
                 && message.userProperties().isEmpty()) {
             return Properties.EMPTY;
         }
@@ -35,8 +38,8 @@ final class Messages {
         if (message.responseTopic() != null) {
             properties.string(Property.RESPONSE_TOPIC, message.responseTopic().name());
         }
-        if (message.correlationDataWithoutCopy() != null) {
-            properties.binary(Property.CORRELATION_DATA, message.correlationDataWithoutCopy());
+        if (correlationData != null) {
+            properties.binary(Property.CORRELATION_DATA, correlationData);
         }
         message.userProperties().forEach(properties::userProperty);
         return properties.build();
@@ -44,7 +47,8 @@ final class Messages {
 
     /** The message of an incoming PUBLISH whose topic alias, if any, is already resolved to {@code topic}. */
     static MqttMessage toMessage(Publish publish, String topic) {
-        MqttMessage.Builder message = MqttMessage.newBuilder(Topic.decoded(topic))
+        ApiAccess api = ApiAccess.api();
+        MqttMessage.Builder message = api.messageBuilder(api.decodedTopic(topic))
                 .payloadWithoutCopy(publish.payload())
                 .qos(publish.qos())
                 .retain(publish.retain());
@@ -66,7 +70,7 @@ final class Messages {
                 case RESPONSE_TOPIC -> message.responseTopic((String) value);
                 case CORRELATION_DATA -> message.correlationData((byte[]) value);
                 case USER_PROPERTY -> message.userProperty(((UserProperty) value).name(), ((UserProperty) value).value());
-                case SUBSCRIPTION_IDENTIFIER -> message.subscriptionIdentifier((int) (long) (Long) value);
+                case SUBSCRIPTION_IDENTIFIER -> api.subscriptionIdentifier(message, (int) (long) (Long) value);
                 default -> { } // topic alias: resolved by the session
             }
         }

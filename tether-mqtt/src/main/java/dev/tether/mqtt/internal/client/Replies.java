@@ -1,5 +1,6 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.MqttMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -75,7 +76,7 @@ final class Replies {
         if (replyTopic == null || !message.topic().name().equals(replyTopic)) {
             return false;
         }
-        byte[] correlation = message.correlationDataWithoutCopy();
+        byte[] correlation = ApiAccess.api().correlationDataWithoutCopy(message);
         CompletableFuture<MqttMessage> reply = correlation == null ? null : waiting.remove(ByteBuffer.wrap(correlation));
         if (reply != null) {
             reply.complete(message);

@@ -1,11 +1,12 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.codec;
 
 /**
- * The rules topic names and topic filters share, and the wording of their exceptions. Every check
+ * The rules topic names and topic filters share, and the wording of their exceptions: what
+ * {@code Topic} and {@code TopicFilter} check before a string becomes one. Every check
  * walks the string by index and allocates nothing unless it fails, because topic names arriving
  * with each message are checked on the receive path.
  */
-final class TopicText {
+public final class TopicText {
 
     // [MQTT-4.7.3-3]: the length prefix of a UTF-8 Encoded String is two bytes.
     static final int MAX_UTF8_BYTES = 65_535;
@@ -23,7 +24,7 @@ final class TopicText {
      * @param text the name or filter
      * @param what "topic name" or "topic filter", to start the message with
      */
-    static void checkString(String text, String what) {
+    public static void checkString(String text, String what) {
         if (text == null) {
             throw new IllegalArgumentException(what + " must not be null");
         }
@@ -69,7 +70,7 @@ final class TopicText {
      *
      * @param name the topic name
      */
-    static void checkTopicName(String name) {
+    public static void checkTopicName(String name) {
         checkString(name, "topic name");
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -88,7 +89,7 @@ final class TopicText {
      * @param text the offending name or filter
      * @return the exception, for the caller to throw
      */
-    static IllegalArgumentException invalid(String rule, String text) {
+    public static IllegalArgumentException invalid(String rule, String text) {
         return new IllegalArgumentException(rule + ": " + show(text));
     }
 

@@ -1,5 +1,10 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttProtocolException;
+import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.QueueFullPolicy;
+import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.Puback;
 import dev.tether.mqtt.internal.codec.Pubcomp;

@@ -1,4 +1,4 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.Properties;

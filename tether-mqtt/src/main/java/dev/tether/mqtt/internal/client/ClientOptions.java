@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.IncomingOverflowPolicy;
+import dev.tether.mqtt.ProtocolVersion;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,5 +1,7 @@
-package dev.tether.mqtt;
+package dev.tether.mqtt.internal.client;
 
+import dev.tether.mqtt.ConnectResult;
+import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.connection.MqttConnection;
 import dev.tether.mqtt.internal.connection.PacketListener;
@@ -26,18 +28,21 @@ final class Link implements PacketListener {
     final Map<Integer, String> inboundAliases = new HashMap<>();
     private final TopicAliases outboundAliases;
     private final ClientSession session;
+    private final InboundFlows inbound;
     /** Made once, not per PUBLISH: a method reference is a new object each time it is taken. */
     private final UnaryOperator<Packet> aliasing;
     private final Predicate<Packet> fits;
 
-    Link(MqttConnection connection, ConnectResult result, int epoch, String server, ClientSession session) {
+    Link(MqttConnection connection, ConnectResult result, int epoch, String server, ClientSession session,
+         InboundFlows inbound) {
         this.connection = connection;
         this.result = result;
         this.epoch = epoch;
         this.server = server;
         this.session = session;
+        this.inbound = inbound;
         this.outboundAliases = new TopicAliases(result.topicAliasMaximum());
-        this.acknowledgements = new InboundAcknowledgements(flow -> session.acknowledge(flow, this));
+        this.acknowledgements = new InboundAcknowledgements(flow -> inbound.acknowledge(flow, this));
         this.aliasing = this::withAlias;
         this.fits = connection::fits;
     }
@@ -53,7 +58,7 @@ final class Link implements PacketListener {
 
     @Override
     public void received(Packet packet) throws MqttException, InterruptedException {
-        session.received(packet, this);
+        inbound.received(packet, this);
     }
 
     @Override
