@@ -5,8 +5,8 @@ import dev.tether.mqtt.MqttProtocolException;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.QueueFullPolicy;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.internal.client.OutboundFlow.State;
 import dev.tether.mqtt.internal.codec.Packet;
-import dev.tether.mqtt.internal.codec.Puback;
 import dev.tether.mqtt.internal.codec.Pubcomp;
 import dev.tether.mqtt.internal.codec.Publish;
 import dev.tether.mqtt.internal.codec.Pubrec;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every outgoing flow that waits for an answer from the broker, across connections: QoS 1/2
@@ -37,72 +36,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * (with DUP set) and every PUBREL [MQTT-4.4.0-1]. An acknowledged flow is forgotten at once and so
  * is never sent again.
  *
- * <p>All state is guarded by one lock, held while sending so that the order on the wire is the
- * order of the queue; lock order: this lock, then the connection's write lock.
+ * <p>All state is guarded by one lock, a {@link FlowLock}, held while sending so that the order on
+ * the wire is the order of the queue; lock order: this lock, then the connection's write lock.
  */
 final class OutboundFlows {
 
-    /** Where a flow stands on the current link. */
-    enum State { QUEUED, SENT, RELEASED }
-
-    /** One flow: a request with its packet identifier, and the future of its final answer. */
-    static final class Flow {
-        /** Boxed once here: it keys up to three maps, each put and remove would box it again. */
-        final Long sequence;
-        final int packetId;
-        final Packet request;
-        final long startNanos = System.nanoTime();
-        final CompletableFuture<Packet> reply = new CompletableFuture<>();
-        State state = State.QUEUED;
-        boolean sentBefore;
-        int epoch = -1;
-        /** How the flow ended, kept until its future is completed outside the lock. */
-        private Packet answer;
-        private MqttException failure;
-
-        Flow(long sequence, int packetId, Packet request) {
-            this.sequence = sequence;
-            this.packetId = packetId;
-            this.request = request;
-        }
-
-        boolean isPublish() {
-            return request instanceof Publish;
-        }
-
-        void ended(Packet answer, MqttException failure) {
-            this.answer = answer;
-            this.failure = failure;
-        }
-
-        void completeReply() {
-            if (failure != null) {
-                reply.completeExceptionally(failure);
-            } else {
-                reply.complete(answer);
-            }
-        }
-    }
-
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final FlowLock lock = new FlowLock();
     private final Condition changed = lock.newCondition();
     /** Unfinished QoS 0/1/2 publishes by sequence: the order of resending. */
-    private final TreeMap<Long, Flow> publishes = new TreeMap<>();
+    private final TreeMap<Long, OutboundFlow> publishes = new TreeMap<>();
     /** Publishes waiting to go out on the current link. */
-    private final TreeMap<Long, Flow> queued = new TreeMap<>();
+    private final TreeMap<Long, OutboundFlow> queued = new TreeMap<>();
     /** SUBSCRIBE and UNSUBSCRIBE waiting for a link. */
-    private final TreeMap<Long, Flow> controlsQueued = new TreeMap<>();
-    private final Map<Integer, Flow> byId = new HashMap<>();
+    private final TreeMap<Long, OutboundFlow> controlsQueued = new TreeMap<>();
+    private final Map<Integer, OutboundFlow> byId = new HashMap<>();
     private final PacketIdentifiers packetIds = new PacketIdentifiers();
     private final StateStore store;
     private final int maxQueued;
     private final QueueFullPolicy policy;
     private final int maxInFlight;
     private final LatencyHistogram latency = new LatencyHistogram();
-    /** Flows whose futures are to be completed once the lock is released, so no dependent stage runs under it. */
-    private final List<Flow> completions = new ArrayList<>();
     private long nextSequence;
     private Link link;
     /** The newest link attached or detached: an older one attached late (it died meanwhile) is ignored. */
@@ -125,7 +80,7 @@ final class OutboundFlows {
             for (StateStore.OutgoingFlow stored : recovered.outgoing()) {
                 Publish publish = stored.publish();
                 packetIds.reserve(publish.packetId());
-                Flow flow = new Flow(nextSequence++, publish.packetId(), publish);
+                OutboundFlow flow = new OutboundFlow(nextSequence++, publish.packetId(), publish);
                 flow.sentBefore = true;
                 flow.state = stored.released() ? State.RELEASED : State.QUEUED;
                 publishes.put(flow.sequence, flow);
@@ -157,7 +112,7 @@ final class OutboundFlows {
             int packetId = qos0 ? 0 : packetIds.acquire();
             Publish withId = qos0 ? publish : new Publish(publish.topic(), publish.payload(), publish.qos(),
                     publish.retain(), false, packetId, publish.properties());
-            Flow flow = new Flow(nextSequence++, packetId, withId);
+            OutboundFlow flow = new OutboundFlow(nextSequence++, packetId, withId);
             if (!qos0) {
                 try {
                     store.outgoingSent(withId); // durable before the caller hears back
@@ -172,7 +127,7 @@ final class OutboundFlows {
             pump();
             return flow.reply;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -216,7 +171,7 @@ final class OutboundFlows {
                 case Unsubscribe p -> new Unsubscribe(packetId, p.filters(), p.properties());
                 default -> throw new IllegalArgumentException(request.type() + " is not a control request");
             };
-            Flow flow = new Flow(nextSequence++, packetId, withId);
+            OutboundFlow flow = new OutboundFlow(nextSequence++, packetId, withId);
             byId.put(packetId, flow);
             if (link == null) {
                 controlsQueued.put(flow.sequence, flow);
@@ -225,7 +180,7 @@ final class OutboundFlows {
             }
             return flow.reply;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -235,7 +190,7 @@ final class OutboundFlows {
     private void pump() {
         while (link != null && !queued.isEmpty()) {
             Long first = queued.firstKey(); // firstEntry() would copy the entry
-            Flow flow = queued.get(first);
+            OutboundFlow flow = queued.get(first);
             boolean qos0 = flow.packetId == 0;
             if (!qos0 && inFlight >= Math.min(maxInFlight, link.result.receiveMaximum())) {
                 return;
@@ -259,14 +214,14 @@ final class OutboundFlows {
                 current.send(publish, true);
                 if (qos0) {
                     flow.ended(null, null);
-                    completions.add(flow);
+                    lock.completeLater(flow);
                 }
             } catch (MqttException e) {
                 if (link == current && e.reasonCode() == ReasonCode.PACKET_TOO_LARGE) {
                     finish(flow, null, e); // refused unsent [MQTT-3.2.2-15]; the link carries on
                 } else if (qos0) {
                     flow.ended(null, e);
-                    completions.add(flow);
+                    lock.completeLater(flow);
                     return;
                 } else {
                     return; // the link is lost: detach() put the flow back in the queue
@@ -275,7 +230,7 @@ final class OutboundFlows {
         }
     }
 
-    private void sendControl(Flow flow) {
+    private void sendControl(OutboundFlow flow) {
         flow.state = State.SENT;
         flow.epoch = link.epoch;
         Link current = link;
@@ -297,7 +252,7 @@ final class OutboundFlows {
      * broker had already received (PUBREC came) are done, and the others go out as new messages.
      */
     void attach(Link newLink) {
-        List<Flow> completedByNewSession = new ArrayList<>();
+        List<OutboundFlow> completedByNewSession = new ArrayList<>();
         lock.lock();
         try {
             if (newLink.epoch <= newestEpoch) {
@@ -308,7 +263,7 @@ final class OutboundFlows {
             boolean resumed = newLink.result.sessionPresent();
             link = newLink;
             inFlight = 0;
-            for (Flow flow : List.copyOf(publishes.values())) {
+            for (OutboundFlow flow : List.copyOf(publishes.values())) {
                 if (flow.state == State.RELEASED) {
                     if (resumed) {
                         inFlight++;
@@ -321,7 +276,7 @@ final class OutboundFlows {
                     flow.sentBefore = false; // a new session: a new message, not a duplicate
                 }
             }
-            for (Flow flow : completedByNewSession) {
+            for (OutboundFlow flow : completedByNewSession) {
                 // PUBREC meant the broker had the message [MQTT-4.3.3-4]; its new session owes nothing more.
                 finish(flow, new Pubcomp(flow.packetId), null);
             }
@@ -330,11 +285,11 @@ final class OutboundFlows {
                 sendControl(controlsQueued.pollFirstEntry().getValue());
             }
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
-    private void sendRelease(Flow flow) {
+    private void sendRelease(OutboundFlow flow) {
         try {
             link.send(new Pubrel(flow.packetId), false);
         } catch (MqttException e) {
@@ -360,7 +315,7 @@ final class OutboundFlows {
 
     /** Puts every flow sent on an earlier link and not answered back in the queue, under the lock. */
     private void requeueSent() {
-        for (Flow flow : byId.values()) {
+        for (OutboundFlow flow : byId.values()) {
             if (flow.state == State.SENT) {
                 flow.state = State.QUEUED;
                 (flow.isPublish() ? queued : controlsQueued).put(flow.sequence, flow);
@@ -376,10 +331,10 @@ final class OutboundFlows {
      * @throws MqttProtocolException if it answers nothing this client sent on that link
      */
     void answer(Packet reply, int packetId, Link from) throws MqttProtocolException {
-        Flow finished = null;
+        OutboundFlow finished = null;
         lock.lock();
         try {
-            Flow flow = byId.get(packetId);
+            OutboundFlow flow = byId.get(packetId);
             if (flow == null || flow.epoch != from.epoch || flow.state == State.QUEUED) {
                 if (from != link) {
                     return; // read late from a link already replaced: the flow goes on on the new one
@@ -387,12 +342,12 @@ final class OutboundFlows {
                 throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, reply.type() + " for packet identifier "
                         + packetId + ", which no " + expectedRequest(reply) + " is waiting for");
             }
-            if (!answers(flow, reply)) {
+            if (!flow.isAnsweredBy(reply)) {
                 throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, reply.type() + " for packet identifier "
                         + packetId + ", which is in use by a " + flow.request.type());
             }
             if (reply instanceof Pubrec pubrec && !pubrec.reasonCode().isError()) {
-                flow.state = State.RELEASED; // answers() let only a SENT flow take a PUBREC
+                flow.state = State.RELEASED; // isAnsweredBy() let only a SENT flow take a PUBREC
                 try {
                     store.outgoingReleased(packetId);
                 } catch (MqttException e) {
@@ -404,24 +359,11 @@ final class OutboundFlows {
             finish(flow, reply, null);
             finished = flow;
         } finally {
-            unlock();
+            lock.unlock();
         }
         if (finished.isPublish()) {
             latency.record(System.nanoTime() - finished.startNanos);
         }
-    }
-
-    private static boolean answers(Flow flow, Packet reply) {
-        return switch (reply) {
-            case Puback p -> flow.request instanceof Publish publish && publish.qos() == Qos.AT_LEAST_ONCE;
-            case Pubrec p -> flow.request instanceof Publish publish && publish.qos() == Qos.EXACTLY_ONCE
-                    && flow.state == State.SENT;
-            case Pubcomp p -> flow.request instanceof Publish publish && publish.qos() == Qos.EXACTLY_ONCE
-                    && flow.state == State.RELEASED;
-            case Suback p -> flow.request instanceof Subscribe;
-            case Unsuback p -> flow.request instanceof Unsubscribe;
-            default -> false;
-        };
     }
 
     private static String expectedRequest(Packet reply) {
@@ -429,7 +371,7 @@ final class OutboundFlows {
     }
 
     /** Ends a flow, under the lock: frees its identifier and window slot, then completes its future. */
-    private void finish(Flow flow, Packet reply, MqttException failure) {
+    private void finish(OutboundFlow flow, Packet reply, MqttException failure) {
         if (byId.remove(flow.packetId) == null && flow.packetId != 0) {
             return;
         }
@@ -450,28 +392,8 @@ final class OutboundFlows {
         }
         changed.signalAll();
         flow.ended(reply, failure);
-        completions.add(flow);
+        lock.completeLater(flow);
         pump();
-    }
-
-    /** Releases the lock, then completes the futures of the flows that finished while it was held. */
-    private void unlock() {
-        if (completions.isEmpty() || lock.getHoldCount() > 1) {
-            lock.unlock();
-            return;
-        }
-        if (completions.size() == 1) { // the usual case: no copy of the list
-            Flow only = completions.removeFirst();
-            lock.unlock();
-            only.completeReply();
-            return;
-        }
-        Flow[] run = completions.toArray(new Flow[0]);
-        completions.clear();
-        lock.unlock();
-        for (Flow flow : run) {
-            flow.completeReply();
-        }
     }
 
     /** The flow itself went on; a store that cannot record its end resends it after a restart, a duplicate at worst. */
@@ -486,12 +408,12 @@ final class OutboundFlows {
      * the next client with the same identifier.
      */
     void failAll(MqttException reason) {
-        List<Flow> failed;
+        List<OutboundFlow> failed;
         lock.lock();
         try {
             closedBy = reason;
             failed = new ArrayList<>(byId.values());
-            for (Flow flow : publishes.values()) {
+            for (OutboundFlow flow : publishes.values()) {
                 if (flow.packetId == 0) {
                     failed.add(flow);
                 }
@@ -506,7 +428,7 @@ final class OutboundFlows {
         } finally {
             lock.unlock();
         }
-        for (Flow flow : failed) {
+        for (OutboundFlow flow : failed) {
             flow.reply.completeExceptionally(reason);
         }
     }
