@@ -1,9 +1,14 @@
 package dev.tether.mqtt.internal.codec;
 
+import static dev.tether.mqtt.internal.codec.FieldEncoder.binarySize;
+import static dev.tether.mqtt.internal.codec.FieldEncoder.propertiesLength;
+import static dev.tether.mqtt.internal.codec.FieldEncoder.stringSize;
+import static dev.tether.mqtt.internal.codec.FieldEncoder.writeBinary;
+import static dev.tether.mqtt.internal.codec.FieldEncoder.writeString;
+
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
-import dev.tether.mqtt.UserProperty;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -247,54 +252,6 @@ public final class PacketEncoder {
         return VariableByteInteger.size((int) Math.min(length, VariableByteInteger.MAXIMUM)) + length;
     }
 
-    private static long propertiesLength(Properties properties, PacketType packet) {
-        long length = 0;
-        long seen = 0;
-        for (int i = 0; i < properties.size(); i++) {
-            Properties.Entry entry = properties.get(i);
-            Property property = entry.property();
-            if (!property.allowedIn(packet)) {
-                throw new IllegalArgumentException(property.displayName() + " is not allowed in "
-                        + (packet == null ? "a will" : packet));
-            }
-            long bit = 1L << property.id();
-            if ((seen & bit) != 0 && !property.repeatableIn(packet)) {
-                throw new IllegalArgumentException(property.displayName() + " may appear only once in "
-                        + (packet == null ? "a will" : packet));
-            }
-            seen |= bit;
-            length += 1 + valueSize(property, entry.value());
-        }
-        return length;
-    }
-
-    private static long valueSize(Property property, Object value) {
-        return switch (property.type()) {
-            case BYTE -> 1;
-            case TWO_BYTE_INTEGER -> 2;
-            case FOUR_BYTE_INTEGER -> 4;
-            case VARIABLE_BYTE_INTEGER -> VariableByteInteger.size((int) (long) (Long) value);
-            case UTF8_STRING -> stringSize((String) value);
-            case BINARY_DATA -> binarySize((byte[]) value);
-            case UTF8_STRING_PAIR -> stringSize(((UserProperty) value).name()) + stringSize(((UserProperty) value).value());
-        };
-    }
-
-    private static int stringSize(String text) {
-        int length = Utf8.encodedLength(text);
-        if (length > Utf8.MAXIMUM_LENGTH) {
-            throw new IllegalArgumentException("a string of " + length + " UTF-8 bytes exceeds MQTT's limit of 65535");
-        }
-        return 2 + length;
-    }
-
-    private static int binarySize(byte[] data) {
-        if (data.length > 0xFFFF) {
-            throw new IllegalArgumentException("binary data of " + data.length + " bytes exceeds MQTT's limit of 65535");
-        }
-        return 2 + data.length;
-    }
-
     private void writePublishHeader(Publish p, int remainingLength, ByteBuffer out) {
         out.put((byte) (p.type().value() << 4 | flags(p)));
         VariableByteInteger.write(out, remainingLength);
@@ -419,35 +376,7 @@ public final class PacketEncoder {
         if (!v5) {
             return;
         }
-        VariableByteInteger.write(out, (int) propertiesLength(properties, packet));
-        for (int i = 0; i < properties.size(); i++) {
-            Properties.Entry entry = properties.get(i);
-            Property property = entry.property();
-            out.put((byte) property.id());
-            Object value = entry.value();
-            switch (property.type()) {
-                case BYTE -> out.put((byte) (long) (Long) value);
-                case TWO_BYTE_INTEGER -> out.putShort((short) (long) (Long) value);
-                case FOUR_BYTE_INTEGER -> out.putInt((int) (long) (Long) value);
-                case VARIABLE_BYTE_INTEGER -> VariableByteInteger.write(out, (int) (long) (Long) value);
-                case UTF8_STRING -> writeString((String) value, out);
-                case BINARY_DATA -> writeBinary((byte[]) value, out);
-                case UTF8_STRING_PAIR -> {
-                    writeString(((UserProperty) value).name(), out);
-                    writeString(((UserProperty) value).value(), out);
-                }
-            }
-        }
-    }
-
-    private static void writeString(String text, ByteBuffer out) {
-        out.putShort((short) Utf8.encodedLength(text));
-        Utf8.write(out, text);
-    }
-
-    private static void writeBinary(byte[] data, ByteBuffer out) {
-        out.putShort((short) data.length);
-        out.put(data);
+        FieldEncoder.writeProperties(properties, packet, out);
     }
 
     private static Properties properties(Packet packet) {
