@@ -19,28 +19,23 @@ import dev.tether.mqtt.internal.codec.Publish;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.transport.Endpoint;
-import dev.tether.mqtt.internal.transport.InboundLimits;
 import dev.tether.mqtt.internal.transport.Transport;
 import dev.tether.mqtt.internal.transport.TransportConnector;
 import dev.tether.mqtt.internal.transport.TransportOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * A connection to a broker speaking MQTT, over any {@link Transport}. {@link #open} connects, sends CONNECT and waits for
+ * A connection to a broker speaking MQTT, over any {@link Transport}: writes, the reader loop and keep-alive. {@link #open} connects, sends CONNECT and waits for
  * the CONNACK; {@link #start} then runs the reader on a virtual thread and schedules the keep-alive
  * check on the {@link ConnectionTimer} shared by all connections. The reader only decodes and hands
  * packets to the {@link PacketListener}; writes go through one lock.
@@ -55,14 +50,6 @@ public final class MqttConnection {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.connection");
     /*
-     * The read buffer starts small and doubles, up to 64 KiB, each time a read fills it: a busy
-     * connection soon reads 64 KiB per system call, while an idle one (thousands of them in one
-     * JVM) keeps 256 bytes instead of 64 KiB. Only the reader thread touches it (and the CONNACK
-     * read before that thread starts).
-     */
-    private static final int READ_BUFFER_INITIAL = 256;
-    private static final int READ_BUFFER_MAXIMUM = 64 * 1024;
-    /*
      * Packets are encoded under the write lock into one buffer per connection, reused, instead of
      * a new one per packet. It starts small and grows to the largest packet seen, up to 16 KiB, so
      * an idle connection keeps 256 bytes. A packet whose encoded part is larger still (huge
@@ -75,11 +62,9 @@ public final class MqttConnection {
     private static final int INLINE_PAYLOAD_MAXIMUM = 8 * 1024;
 
     private final Transport transport;
-    private final InputStream in;
     private final OutputStream out;
     private final PacketEncoder encoder;
-    private final PacketDecoder decoder;
-    private ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_INITIAL).flip();
+    private final PacketInput input;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Guarded by {@link #writeLock}. */
     private ByteBuffer writeBuffer = ByteBuffer.allocate(WRITE_BUFFER_INITIAL);
@@ -90,9 +75,7 @@ public final class MqttConnection {
     private final ProtocolVersion version;
     private final Traffic traffic;
     private final TransportOptions options;
-    private final ReentrantLock reauthentication = new ReentrantLock();
-    /** The re-authentication under way, completed by the reader when the broker's AUTH of success comes. */
-    private volatile CompletableFuture<Void> pendingReauthentication;
+    private final Authentication authentication;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
     private volatile long lastReceivedNanos = System.nanoTime();
@@ -110,13 +93,13 @@ public final class MqttConnection {
                            TransportOptions options, Traffic traffic) {
         this.transport = transport;
         this.options = options;
-        this.in = transport.in();
         this.out = transport.out();
         this.encoder = new PacketEncoder(version);
-        this.decoder = new PacketDecoder(version, maximumPacketSize);
+        this.input = new PacketInput(transport.in(), new PacketDecoder(version, maximumPacketSize), traffic, name);
         this.name = name;
         this.version = version;
         this.traffic = traffic;
+        this.authentication = new Authentication(this, name, options.authenticator(), version);
     }
 
     /**
@@ -143,12 +126,12 @@ public final class MqttConnection {
         try {
             transport.readTimeout(timeout);
             Authenticator authenticator = connect.version() == ProtocolVersion.V5 ? options.authenticator() : null;
-            connection.write(authenticator == null ? connect : withAuthentication(connect, authenticator));
+            connection.write(authenticator == null ? connect : Authentication.withAuthentication(connect, authenticator));
             Packet reply;
-            while ((reply = connection.readOne()) instanceof Auth auth) {
-                connection.checkAuth(auth, authenticator, ReasonCode.CONTINUE_AUTHENTICATION);
-                byte[] answer = authenticator.onChallenge(authData(auth.properties()));
-                connection.write(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(authenticator, answer)));
+            while ((reply = connection.input.readOne()) instanceof Auth auth) {
+                Authentication.check(auth, authenticator, ReasonCode.CONTINUE_AUTHENTICATION, name);
+                byte[] answer = authenticator.onChallenge(Authentication.authData(auth.properties()));
+                connection.write(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, Authentication.authProperties(authenticator, answer)));
             }
             if (!(reply instanceof Connack connack)) {
                 throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " answered CONNECT with "
@@ -162,9 +145,9 @@ public final class MqttConnection {
                         + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
             }
             if (authenticator != null) {
-                authenticator.onSuccess(authData(connack.properties()));
+                authenticator.onSuccess(Authentication.authData(connack.properties()));
             }
-            connection.checkLimits(connack);
+            UserPropertyLimits.check(connack, options.limits(), name);
             transport.readTimeout(Duration.ZERO);
             long peerMaximum = connack.properties().integer(Property.MAXIMUM_PACKET_SIZE, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
             connection.peerMaximumPacketSize = (int) Math.min(peerMaximum, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
@@ -195,55 +178,6 @@ public final class MqttConnection {
         }
     }
 
-    private static Connect withAuthentication(Connect connect, Authenticator authenticator) throws MqttException {
-        Properties properties = connect.properties().without(Property.AUTHENTICATION_METHOD, Property.AUTHENTICATION_DATA)
-                .toBuilder().build();
-        properties = merge(properties, authProperties(authenticator, authenticator.initialData()));
-        return new Connect(connect.version(), connect.clientId(), connect.cleanStart(), connect.keepAliveSeconds(),
-                properties, connect.will(), connect.username(), connect.password());
-    }
-
-    private static Properties merge(Properties first, Properties second) {
-        Properties.Builder builder = first.toBuilder();
-        for (Properties.Entry entry : second.entries()) {
-            switch (entry.value()) {
-                case String text -> builder.string(entry.property(), text);
-                case byte[] bytes -> builder.binary(entry.property(), bytes);
-                default -> throw new IllegalStateException("unexpected authentication property " + entry);
-            }
-        }
-        return builder.build();
-    }
-
-    private static Properties authProperties(Authenticator authenticator, byte[] data) {
-        Properties.Builder properties = Properties.builder().string(Property.AUTHENTICATION_METHOD, authenticator.method());
-        if (data != null) {
-            properties.binary(Property.AUTHENTICATION_DATA, data);
-        }
-        return properties.build();
-    }
-
-    private static byte[] authData(Properties properties) {
-        byte[] data = properties.binary(Property.AUTHENTICATION_DATA);
-        return data == null ? new byte[0] : data;
-    }
-
-    /** An AUTH from the broker must be part of an exchange this client started, by the same method. */
-    private void checkAuth(Auth auth, Authenticator authenticator, ReasonCode expected) throws MqttProtocolException {
-        if (authenticator == null) {
-            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
-                    + " sent AUTH although no enhanced authentication was asked for [MQTT-4.12.0-6]");
-        }
-        if (auth.reasonCode() != expected && auth.reasonCode() != ReasonCode.SUCCESS) {
-            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " sent AUTH with "
-                    + auth.reasonCode().describe() + " during the authentication exchange");
-        }
-        if (!authenticator.method().equals(auth.properties().string(Property.AUTHENTICATION_METHOD))) {
-            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
-                    + " sent AUTH with another authentication method than " + authenticator.method() + " [MQTT-4.12.0-5]");
-        }
-    }
-
     /**
      * MQTT 5: re-authenticates on the live connection (AUTH 0x19, then the exchange) and returns
      * once the broker sent AUTH with Success. A broker that refuses closes the connection.
@@ -251,116 +185,7 @@ public final class MqttConnection {
      * @throws MqttException if there is no authenticator, the broker refused or did not answer within {@code timeout}
      */
     public void reauthenticate(Duration timeout) throws MqttException {
-        Authenticator authenticator = options.authenticator();
-        if (authenticator == null || version != ProtocolVersion.V5) {
-            throw new MqttException(ReasonCode.UNSPECIFIED_ERROR,
-                    "re-authentication needs MQTT 5 and an authenticator given to the builder");
-        }
-        reauthentication.lock();
-        try {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            pendingReauthentication = done;
-            send(new Auth(ReasonCode.RE_AUTHENTICATE, authProperties(authenticator, authenticator.initialData())));
-            try {
-                done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " did not finish re-authentication within "
-                        + timeout, e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof MqttException cause) {
-                    throw new MqttException(cause.reasonCode(), "re-authentication failed: " + cause.getMessage(), cause);
-                }
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "re-authentication failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "interrupted while re-authenticating", e);
-            }
-        } finally {
-            pendingReauthentication = null;
-            reauthentication.unlock();
-        }
-    }
-
-    /**
-     * An AUTH on the live connection: a step of a re-authentication. The authenticator may be
-     * user code, so it runs on a virtual thread of its own, never on the reader.
-     */
-    private void receivedAuth(Auth auth) throws MqttProtocolException {
-        CompletableFuture<Void> pending = pendingReauthentication;
-        if (pending == null) {
-            throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name
-                    + " sent AUTH outside an authentication exchange the client started");
-        }
-        Authenticator authenticator = options.authenticator();
-        checkAuth(auth, authenticator, ReasonCode.CONTINUE_AUTHENTICATION);
-        Thread.ofVirtual().name("tether-auth-" + name).start(() -> {
-            try {
-                if (auth.reasonCode() == ReasonCode.SUCCESS) {
-                    authenticator.onSuccess(authData(auth.properties()));
-                    pending.complete(null);
-                } else {
-                    byte[] answer = authenticator.onChallenge(authData(auth.properties()));
-                    send(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(authenticator, answer)));
-                }
-            } catch (MqttException e) {
-                pending.completeExceptionally(e);
-                trySend(new Disconnect(ReasonCode.NOT_AUTHORIZED, Properties.EMPTY));
-                fail(e);
-            } catch (RuntimeException e) {
-                pending.completeExceptionally(e);
-                fail(new MqttException(ReasonCode.UNSPECIFIED_ERROR, "the authenticator failed: " + e, e));
-            }
-        });
-    }
-
-    /** A packet from the broker within the limits on user properties, or the reason it is not. */
-    private void checkLimits(Packet packet) throws MqttProtocolException {
-        Properties properties = switch (packet) {
-            case dev.tether.mqtt.internal.codec.Publish p -> p.properties();
-            case Connack p -> p.properties();
-            case Disconnect p -> p.properties();
-            case Auth p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Puback p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Pubrec p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Pubrel p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Pubcomp p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Suback p -> p.properties();
-            case dev.tether.mqtt.internal.codec.Unsuback p -> p.properties();
-            default -> Properties.EMPTY;
-        };
-        if (properties.isEmpty()) {
-            return;
-        }
-        InboundLimits limits = options.limits();
-        int count = 0;
-        long bytes = 0;
-        for (int i = 0; i < properties.size(); i++) {
-            Properties.Entry entry = properties.get(i);
-            if (entry.property() == Property.USER_PROPERTY) {
-                count++;
-                dev.tether.mqtt.UserProperty property = (dev.tether.mqtt.UserProperty) entry.value();
-                bytes += utf8Length(property.name()) + utf8Length(property.value());
-            }
-        }
-        if (count > limits.maximumUserProperties()) {
-            throw new MqttProtocolException(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "broker " + name + " sent "
-                    + packet.type() + " with " + count + " user properties, more than the limit of "
-                    + limits.maximumUserProperties());
-        }
-        if (bytes > limits.maximumUserPropertyBytes()) {
-            throw new MqttProtocolException(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "broker " + name + " sent "
-                    + packet.type() + " with " + bytes + " bytes of user properties, more than the limit of "
-                    + limits.maximumUserPropertyBytes());
-        }
-    }
-
-    private static long utf8Length(String text) {
-        long length = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            length += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-        }
-        return length;
+        authentication.reauthenticate(timeout);
     }
 
     /** The connection and the CONNACK that accepted it. */
@@ -477,70 +302,17 @@ public final class MqttConnection {
         traffic.bytesSent.add(bytes.remaining());
     }
 
-    /** Reads exactly one packet, blocking: only for the CONNACK, before the reader runs. */
-    private Packet readOne() throws IOException {
-        while (true) {
-            Packet packet = decoder.decode(readBuffer);
-            if (packet != null) {
-                return packet;
-            }
-            if (!fill()) {
-                throw new java.io.EOFException("broker " + name + " closed the connection without a CONNACK");
-            }
-        }
-    }
-
-    private boolean fill() throws IOException {
-        if (!readBuffer.hasRemaining() && decoder.payloadMissing() > 0) {
-            return fillPayload();
-        }
-        readBuffer.compact();
-        try {
-            int room = readBuffer.remaining();
-            int count = in.read(readBuffer.array(), readBuffer.arrayOffset() + readBuffer.position(), room);
-            if (count < 0) {
-                return false;
-            }
-            if (count == room && readBuffer.capacity() < READ_BUFFER_MAXIMUM) {
-                // Filled: more is probably waiting. Grow, keeping the unread bytes.
-                readBuffer.position(readBuffer.position() + count).flip();
-                readBuffer = ByteBuffer.allocate(Math.min(readBuffer.capacity() * 2, READ_BUFFER_MAXIMUM)).put(readBuffer);
-                traffic.bytesReceived.add(count);
-                return true;
-            }
-            readBuffer.position(readBuffer.position() + count);
-            traffic.bytesReceived.add(count);
-            return true;
-        } finally {
-            readBuffer.flip();
-        }
-    }
-
-    /**
-     * The rest of a large PUBLISH payload is read straight into the payload's array: through the
-     * read buffer it was copied once more, and read in pieces of the buffer's size (64 KiB) where
-     * the socket gives up to 128 KiB a call.
-     */
-    private boolean fillPayload() throws IOException {
-        int count = decoder.readPayload(in::read);
-        if (count < 0) {
-            return false;
-        }
-        traffic.bytesReceived.add(count);
-        return true;
-    }
-
     private void readLoop() {
         MqttException cause = null;
         try {
             while (true) {
                 Packet packet;
-                while ((packet = decoder.decode(readBuffer)) != null) {
+                while ((packet = input.decode()) != null) {
                     lastReceivedNanos = System.nanoTime();
                     if (LOG.isLoggable(Level.TRACE)) {
                         LOG.log(Level.TRACE, "received " + packet);
                     }
-                    checkLimits(packet);
+                    UserPropertyLimits.check(packet, options.limits(), name);
                     if (packet instanceof Disconnect disconnect) {
                         cause = serverDisconnect(disconnect);
                         return;
@@ -549,7 +321,7 @@ public final class MqttConnection {
                         traffic.publishesReceived.increment();
                     }
                     if (packet instanceof Auth auth) {
-                        receivedAuth(auth);
+                        authentication.received(auth);
                         continue;
                     }
                     if (!(packet instanceof Pingresp)) {
@@ -562,7 +334,7 @@ public final class MqttConnection {
                         }
                     }
                 }
-                if (!fill()) {
+                if (!input.fill()) {
                     if (!closed.get() && !disconnecting.get()) {
                         cause = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "broker " + name + " closed the connection");
                     }
@@ -643,7 +415,7 @@ public final class MqttConnection {
         }
     }
 
-    private void trySend(Packet packet) {
+    void trySend(Packet packet) {
         try {
             send(packet);
         } catch (MqttException e) {
@@ -652,13 +424,10 @@ public final class MqttConnection {
     }
 
     /** Closes because something went wrong; the listener hears the cause once. */
-    private void fail(MqttException cause) {
+    void fail(MqttException cause) {
         if (closed.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "connection to {0} ended: {1}", name, cause.getMessage());
-            CompletableFuture<Void> pending = pendingReauthentication;
-            if (pending != null) {
-                pending.completeExceptionally(cause);
-            }
+            authentication.connectionFailed(cause);
             closeQuietly(transport);
             cancelKeepAlive();
             listener.closed(cause);
