@@ -371,7 +371,6 @@ final class OutboundFlows {
      * @throws MqttProtocolException if it answers nothing this client sent on that link
      */
     void answer(Packet reply, int packetId, Link from) throws MqttProtocolException {
-        Flow finished = null;
         lock.lock();
         try {
             Flow flow = byId.get(packetId);
@@ -396,13 +395,13 @@ final class OutboundFlows {
                 sendRelease(flow); // [MQTT-4.3.3-4]
                 return;
             }
+            if (flow.isPublish()) {
+                // Before unlock() completes the future: whoever sees the publish return sees it counted.
+                latency.record(System.nanoTime() - flow.startNanos);
+            }
             finish(flow, reply, null);
-            finished = flow;
         } finally {
             unlock();
-        }
-        if (finished.isPublish()) {
-            latency.record(System.nanoTime() - finished.startNanos);
         }
     }
 
