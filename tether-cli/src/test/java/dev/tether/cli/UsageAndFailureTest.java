@@ -3,7 +3,7 @@ package dev.tether.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.mqtt.testkit.FreePort;
+import dev.tether.mqtt.testkit.ClosedPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -126,19 +126,21 @@ class UsageAndFailureTest {
 
     @Test
     void connectionRefusedExitsWith1AndPrintsTheReasonCode() {
-        int port = FreePort.pick(); // nothing listens there
+        try (ClosedPort closed = ClosedPort.open()) { // nothing listens there
+            int port = closed.port();
 
-        Cli.Result pub = Cli.run("pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", "a/b", "-m", "x");
-        Cli.Result sub = Cli.run("sub", "-L", "mqtt://127.0.0.1:" + port, "-t", "a/b");
-        Cli.Result bench = Cli.run("bench", "pingpong", "-p", Integer.toString(port), "-n", "1");
+            Cli.Result pub = Cli.run("pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", "a/b", "-m", "x");
+            Cli.Result sub = Cli.run("sub", "-L", "mqtt://127.0.0.1:" + port, "-t", "a/b");
+            Cli.Result bench = Cli.run("bench", "pingpong", "-p", Integer.toString(port), "-n", "1");
 
-        for (Cli.Result result : new Cli.Result[] {pub, sub, bench}) {
-            assertEquals(1, result.exitCode(), result::toString);
-            assertTrue(result.err().contains("reason code UNSPECIFIED_ERROR (0x80)"), result::toString);
-            assertTrue(result.err().contains(Integer.toString(port)), result::toString);
+            for (Cli.Result result : new Cli.Result[] {pub, sub, bench}) {
+                assertEquals(1, result.exitCode(), result::toString);
+                assertTrue(result.err().contains("reason code UNSPECIFIED_ERROR (0x80)"), result::toString);
+                assertTrue(result.err().contains(Integer.toString(port)), result::toString);
+            }
+            assertTrue(pub.err().startsWith("tether pub: "), pub::toString);
+            assertTrue(bench.err().startsWith("tether bench pingpong: "), bench::toString);
         }
-        assertTrue(pub.err().startsWith("tether pub: "), pub::toString);
-        assertTrue(bench.err().startsWith("tether bench pingpong: "), bench::toString);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.tether.mqtt.ConnectionState;
 import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttConnectException;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.testkit.ClosedPort;
 import dev.tether.mqtt.testkit.EmbeddedHiveMq;
 import dev.tether.mqtt.testkit.MqttBroker;
 import dev.tether.spring.autoconfigure.MqttConnectFailureAnalyzer;
@@ -78,18 +79,18 @@ class StartupTest {
 
     @Test
     void anUnreachableBrokerFailsStartUpNamingIt() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
+        try (ClosedPort closed = ClosedPort.open()) {
+            int closedPort = closed.port();
+            runner.withPropertyValues("tether.mqtt.host=" + closed.host(), "tether.mqtt.port=" + closedPort,
+                    "tether.mqtt.connect-timeout=5s").run(context -> {
+                Throwable failure = context.getStartupFailure();
+                assertNotNull(failure);
+                FailureAnalysis analysis = new MqttConnectFailureAnalyzer().analyze(failure);
+                assertNotNull(analysis);
+                assertTrue(analysis.getDescription().contains(String.valueOf(closedPort)), analysis.getDescription());
+                assertTrue(analysis.getAction().contains("tether.mqtt.host"), analysis.getAction());
+            });
         }
-        runner.withPropertyValues("tether.mqtt.port=" + closedPort, "tether.mqtt.connect-timeout=5s").run(context -> {
-            Throwable failure = context.getStartupFailure();
-            assertNotNull(failure);
-            FailureAnalysis analysis = new MqttConnectFailureAnalyzer().analyze(failure);
-            assertNotNull(analysis);
-            assertTrue(analysis.getDescription().contains(String.valueOf(closedPort)), analysis.getDescription());
-            assertTrue(analysis.getAction().contains("tether.mqtt.host"), analysis.getAction());
-        });
     }
 
     @Test

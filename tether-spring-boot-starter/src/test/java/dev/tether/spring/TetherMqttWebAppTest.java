@@ -36,6 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = {WeatherApplication.class, TetherMqttWebAppTest.ProxyClosing.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tether.mqtt.identifier=weather-web-test",
+        // The broker keeps the session across the cuts of the health test: the next test's
+        // messages wait for the listeners' subscriptions there, instead of racing the SUBSCRIBEs
+        // a new session would need after the reconnect.
+        "tether.mqtt.session-expiry=5m",
         "tether.mqtt.reconnect.initial-delay=50ms",
         "tether.mqtt.reconnect.max-delay=300ms",
         // A small receive maximum: listeners that did not acknowledge would soon get nothing more.

@@ -1,5 +1,6 @@
 package dev.tether.mqtt.testkit;
 
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -12,10 +13,15 @@ final class FreshPortRetry {
     }
 
     static <T> T start(int attempts, IntFunction<T> startOnPort) {
+        return startOnPorts(attempts, 1, ports -> startOnPort.apply(ports[0]));
+    }
+
+    /** Like {@link #start}, for a broker that listens on {@code count} different ports. */
+    static <T> T startOnPorts(int attempts, int count, Function<int[], T> startOnPorts) {
         RuntimeException failure = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                return startOnPort.apply(FreePort.pick());
+                return startOnPorts.apply(FreePort.pick(count));
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

@@ -8,11 +8,13 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -73,11 +75,36 @@ public final class MosquittoBroker implements MqttBroker {
      * @param extraConfig lines of {@code mosquitto.conf}, possibly empty
      */
     public static MosquittoBroker start(String extraConfig) {
-        Path binary = findBinary().orElseThrow(() -> new IllegalStateException(
-                "mosquitto is not installed: the interop tests need the 'mosquitto' binary from "
-                        + "Debian's package 'mosquitto' (apt-get install -y mosquitto), "
-                        + "or set tether.mosquitto to its path"));
+        Path binary = findBinary().orElseThrow(MosquittoBroker::notInstalled);
         return FreshPortRetry.start(START_ATTEMPTS, port -> startOn(binary, port, extraConfig));
+    }
+
+    /**
+     * Starts Mosquitto with extra listeners of the test's own: {@code extraConfig} gets
+     * {@code extraPorts} free loopback ports, different from each other and from the broker's
+     * port, and returns the configuration lines that use them. When the broker does not come up
+     * (another process took a port meanwhile, usually) it is tried again with new ports, and
+     * {@code extraConfig} is called again: the ports of the last call are the broker's.
+     *
+     * <pre>{@code
+     * MosquittoBroker broker = MosquittoBroker.start(1, ports -> {
+     *     tlsPort = ports[0];
+     *     return "listener " + tlsPort + " 127.0.0.1\n" + tlsLines;
+     * });
+     * }</pre>
+     *
+     * @param extraPorts how many ports the extra listeners need
+     * @param extraConfig the lines of {@code mosquitto.conf} for those ports
+     */
+    public static MosquittoBroker start(int extraPorts, Function<int[], String> extraConfig) {
+        Path binary = findBinary().orElseThrow(MosquittoBroker::notInstalled);
+        return FreshPortRetry.startOnPorts(START_ATTEMPTS, 1 + extraPorts, ports -> startOn(binary, ports[0],
+                extraConfig.apply(Arrays.copyOfRange(ports, 1, ports.length))));
+    }
+
+    private static IllegalStateException notInstalled() {
+        return new IllegalStateException("mosquitto is not installed: the interop tests need the 'mosquitto' binary"
+                + " from Debian's package 'mosquitto' (apt-get install -y mosquitto), or set tether.mosquitto to its path");
     }
 
     /** Where the {@code mosquitto} binary is: property {@code tether.mosquitto}, PATH, or the usual folders. */

@@ -46,22 +46,31 @@ abstract class BrokerBehaviour {
         return "tether-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The payloads of every message a subscription receives until it stays quiet for {@link #QUIET}. */
+    /**
+     * The payloads of every message a subscription receives: the first awaited for up to
+     * {@link #WAIT} (a broker's acknowledgement to the publisher does not mean it has delivered
+     * yet), the rest until the subscription stays quiet for {@link #QUIET}.
+     */
     static List<String> drain(Subscription subscription) throws Exception {
-        List<String> payloads = new ArrayList<>();
-        MqttMessage message;
-        while ((message = subscription.receive(QUIET)) != null) {
-            payloads.add(message.payloadAsString());
-        }
-        return payloads;
+        return drain(subscription::receive);
     }
 
-    /** The payloads of every message a stream gives until it stays quiet for {@link #QUIET}. */
+    /** Like {@link #drain(Subscription)}, for a stream. */
     static List<String> drain(MessageReader reader) throws Exception {
+        return drain(reader::next);
+    }
+
+    /** Takes a message, or null when none came within the wait. */
+    interface Receive {
+        MqttMessage within(Duration wait) throws Exception;
+    }
+
+    private static List<String> drain(Receive receive) throws Exception {
         List<String> payloads = new ArrayList<>();
-        MqttMessage message;
-        while ((message = reader.next(QUIET)) != null) {
+        MqttMessage message = receive.within(WAIT);
+        while (message != null) {
             payloads.add(message.payloadAsString());
+            message = receive.within(QUIET);
         }
         return payloads;
     }

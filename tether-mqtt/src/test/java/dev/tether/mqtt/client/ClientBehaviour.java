@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -149,6 +150,7 @@ abstract class ClientBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // 100,000 QoS 1 messages both ways: far longer than 60 s on a loaded machine
     void thousandVirtualThreadsShareOneClient(ProtocolVersion version) throws Exception {
         String topic = uniqueTopic("shared");
         int threads = 1000;

@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -51,7 +52,8 @@ class CredentialLeakTest {
     @TempDir
     Path folder;
 
-    final List<String> seen = new ArrayList<>();
+    /** Written by the log handler on whichever client thread logs, read by the test. */
+    final List<String> seen = new CopyOnWriteArrayList<>();
     final List<String> secrets = new ArrayList<>(List.of(MQTT_PASSWORD, STORE_PASSWORD, WRONG_STORE_PASSWORD,
             PROXY_PASSWORD, WRONG_PROXY_PASSWORD, SCRAM_PASSWORD, HEADER_TOKEN, "token-secret-33ab",
             base64("user:" + PROXY_PASSWORD), base64("user:" + WRONG_PROXY_PASSWORD)));

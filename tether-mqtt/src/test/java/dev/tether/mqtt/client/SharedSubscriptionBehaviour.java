@@ -3,9 +3,12 @@ package dev.tether.mqtt.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,9 +36,17 @@ abstract class SharedSubscriptionBehaviour extends BrokerBehaviour {
             for (int i = 0; i < count; i++) {
                 publisher.publish(topic, "job " + i, Qos.AT_LEAST_ONCE);
             }
-            // Once the publisher has every PUBACK the broker has handed each message to a member.
-            List<String> toFirst = drain(first);
-            List<String> toSecond = drain(second);
+            // A PUBACK to the publisher does not mean a member has the message yet: take from both
+            // until every message arrived somewhere (or the wait is over), then look for extra copies.
+            List<String> toFirst = new ArrayList<>();
+            List<String> toSecond = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (toFirst.size() + toSecond.size() < count && System.nanoTime() < deadline) {
+                takeFor(first, TAKE, toFirst);
+                takeFor(second, TAKE, toSecond);
+            }
+            takeFor(first, QUIET, toFirst);
+            takeFor(second, QUIET, toSecond);
             Set<String> both = new HashSet<>(toFirst);
             both.retainAll(toSecond);
             assertEquals(Set.of(), both, "no message went to both");
@@ -43,6 +54,16 @@ abstract class SharedSubscriptionBehaviour extends BrokerBehaviour {
             all.addAll(toSecond);
             assertEquals(count, all.size(), "every message went to one of them: " + toFirst + " " + toSecond);
             assertEquals(count, toFirst.size() + toSecond.size(), "each once");
+        }
+    }
+
+    private static final Duration TAKE = Duration.ofMillis(50);
+
+    /** Adds the payloads a subscription gives until it stays quiet for {@code quiet}. */
+    private static void takeFor(Subscription subscription, Duration quiet, List<String> payloads) throws Exception {
+        MqttMessage message;
+        while ((message = subscription.receive(quiet)) != null) {
+            payloads.add(message.payloadAsString());
         }
     }
 }

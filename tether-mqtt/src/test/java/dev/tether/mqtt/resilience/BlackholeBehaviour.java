@@ -35,9 +35,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 abstract class BlackholeBehaviour {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
-    /** Scheduling slack for the upper bound: the keep-alive thread checks every quarter interval, plus a loaded machine. */
-    static final Duration MARGIN = Duration.ofSeconds(1);
+    /**
+     * Scheduling slack for the upper bounds: the keep-alive timer checks every quarter interval, a
+     * virtual thread fails the connection and another tells the listeners, and on a loaded 2-core
+     * machine each of them may wait for a core. Still under two keep-alives and a half: a client
+     * that waited for a second silent interval would be caught.
+     */
+    static final Duration MARGIN = Duration.ofSeconds(3);
     static final Duration WAIT = Duration.ofSeconds(15);
+    /** The proxy holds up to 1 MiB per direction of a silent connection before the client's writes block. */
+    static final long FILLS_THE_PROXY = 1 << 20;
     static final Backoff FAST = Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200));
 
     abstract MqttBroker broker();
@@ -188,15 +195,20 @@ abstract class BlackholeBehaviour {
         assertTrue(ended instanceof dev.tether.mqtt.MqttException, () -> "publisher ended with " + ended);
     }
 
-    /** Waits until the client's bytes sent stop growing for 200 ms: its writes are blocked by full buffers. */
+    /**
+     * Waits until the client's bytes sent stop growing for 200 ms after the publisher wrote at
+     * least {@link #FILLS_THE_PROXY} into the silent connection: its writes are blocked by full
+     * buffers. Without that floor, a publisher thread that had not started yet looks stuck too.
+     */
     private static void awaitWritesStuck(MqttClient client) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         CountDownLatch never = new CountDownLatch(1);
-        long before = client.metrics().bytesSent();
+        long start = client.metrics().bytesSent();
+        long before = start;
         while (System.nanoTime() < deadline) {
             never.await(200, TimeUnit.MILLISECONDS);
             long now = client.metrics().bytesSent();
-            if (now == before && now > 0) {
+            if (now == before && now - start >= FILLS_THE_PROXY) {
                 return;
             }
             before = now;

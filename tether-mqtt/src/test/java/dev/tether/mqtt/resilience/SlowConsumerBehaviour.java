@@ -163,8 +163,14 @@ abstract class SlowConsumerBehaviour {
                 }
             });
 
-            // 1. Take nothing.
+            // 1. Take nothing. A dropping policy must see the stream overflow: on a slow machine the
+            //    broker may need longer than the stall to send that many, so wait for it (bounded).
             never.await(phases.stall.toMillis(), TimeUnit.MILLISECONDS);
+            long overflowDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (policy != IncomingOverflowPolicy.BACKPRESSURE && subscriber.metrics().droppedIncoming() == 0
+                    && System.nanoTime() < overflowDeadline) {
+                never.await(10, TimeUnit.MILLISECONDS);
+            }
             long readDuringStall = subscriber.metrics().messagesReceived();
             int queuedAfterStall = subscriber.metrics().queuedIncoming();
             peakHeap = Math.max(peakHeap, usedHeapAfterGc());

@@ -331,7 +331,6 @@ final class OutboundFlows {
      * @throws MqttProtocolException if it answers nothing this client sent on that link
      */
     void answer(Packet reply, int packetId, Link from) throws MqttProtocolException {
-        OutboundFlow finished = null;
         lock.lock();
         try {
             OutboundFlow flow = byId.get(packetId);
@@ -356,13 +355,13 @@ final class OutboundFlows {
                 sendRelease(flow); // [MQTT-4.3.3-4]
                 return;
             }
+            if (flow.isPublish()) {
+                // Before unlock() completes the future: whoever sees the publish return sees it counted.
+                latency.record(System.nanoTime() - flow.startNanos);
+            }
             finish(flow, reply, null);
-            finished = flow;
         } finally {
             lock.unlock();
-        }
-        if (finished.isPublish()) {
-            latency.record(System.nanoTime() - finished.startNanos);
         }
     }
 

@@ -11,7 +11,6 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
-import dev.tether.mqtt.testkit.FreePort;
 import dev.tether.mqtt.testkit.MosquittoBroker;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -50,14 +49,16 @@ class TlsMosquittoTest {
     @BeforeAll
     static void startBroker() {
         certificates = TestCertificates.get();
-        tlsPort = FreePort.pick();
-        mutualPort = FreePort.pick();
-        wrongHostPort = FreePort.pick();
-        expiredPort = FreePort.pick();
-        broker = MosquittoBroker.start(listener(tlsPort, "server", false)
-                + listener(mutualPort, "server", true)
-                + listener(wrongHostPort, "wronghost", false)
-                + listener(expiredPort, "expired", false));
+        broker = MosquittoBroker.start(4, ports -> {
+            tlsPort = ports[0];
+            mutualPort = ports[1];
+            wrongHostPort = ports[2];
+            expiredPort = ports[3];
+            return listener(tlsPort, "server", false)
+                    + listener(mutualPort, "server", true)
+                    + listener(wrongHostPort, "wronghost", false)
+                    + listener(expiredPort, "expired", false);
+        });
     }
 
     static String listener(int port, String certificate, boolean requireClientCertificate) {

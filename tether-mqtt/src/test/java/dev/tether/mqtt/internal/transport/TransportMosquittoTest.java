@@ -12,7 +12,6 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
-import dev.tether.mqtt.testkit.FreePort;
 import dev.tether.mqtt.testkit.HttpConnectProxy;
 import dev.tether.mqtt.testkit.MosquittoBroker;
 import dev.tether.mqtt.testkit.Socks5Proxy;
@@ -65,19 +64,21 @@ class TransportMosquittoTest {
         // Mosquitto started as root drops to its own user before it binds the socket.
         Files.setPosixFilePermissions(socketFolder, PosixFilePermissions.fromString("rwxrwxrwx"));
         socket = socketFolder.resolve("mqtt.sock");
-        tlsPort = FreePort.pick();
-        wsPort = FreePort.pick();
-        wssPort = FreePort.pick();
         String tls = """
                 cafile %s
                 certfile %s
                 keyfile %s
                 """.formatted(certificates.caPem, certificates.certificate("server"), certificates.key("server"));
-        broker = MosquittoBroker.start("message_size_limit 0\n"
-                + "listener " + tlsPort + " 127.0.0.1\n" + tls
-                + "listener " + wsPort + " 127.0.0.1\nprotocol websockets\n"
-                + "listener " + wssPort + " 127.0.0.1\nprotocol websockets\n" + tls
-                + "listener 0 " + socket + "\n");
+        broker = MosquittoBroker.start(3, ports -> {
+            tlsPort = ports[0];
+            wsPort = ports[1];
+            wssPort = ports[2];
+            return "message_size_limit 0\n"
+                    + "listener " + tlsPort + " 127.0.0.1\n" + tls
+                    + "listener " + wsPort + " 127.0.0.1\nprotocol websockets\n"
+                    + "listener " + wssPort + " 127.0.0.1\nprotocol websockets\n" + tls
+                    + "listener 0 " + socket + "\n";
+        });
     }
 
     @AfterAll
