@@ -1,28 +1,19 @@
 package dev.tether.mqtt.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP proxy between the clients of a test and a server (an MQTT broker, usually), with faults
@@ -71,40 +62,17 @@ public final class FaultProxy implements AutoCloseable {
     public static final int RECORD_LIMIT = 64 << 20;
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final int CHUNK_BYTES = 16 * 1024;
-    private static final int QUEUED_CHUNKS = 64; // 1 MiB per direction at most
-    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A throttled writer writes at most this fraction of a second's bytes at once. */
-    private static final int THROTTLE_SLICES_PER_SECOND = 20;
 
     private final ServerSocket server;
     private final String targetHost;
     private final int targetPort;
-    private final String threadPrefix;
-
-    /** Guards the connection list, the recordings, and the waits on faults and progress. */
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled whenever a fault changes: writers re-check whether they may write. */
-    private final Condition faultsChanged = lock.newCondition();
-    /** Signalled on new connections and on bytes forwarded in a recorded direction. */
-    private final Condition progressed = lock.newCondition();
-
-    // The faults: written under the lock (so that waiting writers see the change), read anywhere.
-    private volatile boolean refuseNew;
-    private volatile long delayNanos;
-    private volatile long bytesPerSecond;
-    private volatile boolean blackhole;
-    private volatile long closeAfterClientBytes = -1;
-    private volatile long closeAfterServerBytes = -1;
-    private volatile boolean record;
-
-    private final List<Connection> connections = new ArrayList<>(); // guarded by lock
-    private long recordBudget = RECORD_LIMIT; // guarded by lock
-    private boolean recordingTruncated; // guarded by lock
-    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
+    private final Faults faults = new Faults();
+    private final Recordings recordings = new Recordings();
+    private final Set<ProxyConnection> live = ConcurrentHashMap.newKeySet();
+    private final ProxyThreads threads;
+    private final ProxyConnection.Shared shared;
     private final AtomicInteger refused = new AtomicInteger();
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
 
@@ -112,8 +80,9 @@ public final class FaultProxy implements AutoCloseable {
         this.server = server;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.threadPrefix = "fault-proxy-" + server.getLocalPort();
-        this.acceptor = newThread(threadPrefix + "-accept", this::acceptLoop);
+        this.threads = new ProxyThreads("fault-proxy-" + server.getLocalPort());
+        this.shared = new ProxyConnection.Shared(targetHost, targetPort, faults, recordings, threads, live);
+        this.acceptor = threads.newThread("accept", this::acceptLoop);
     }
 
     /**
@@ -202,7 +171,7 @@ public final class FaultProxy implements AutoCloseable {
      */
     public int cutAll() {
         int cut = 0;
-        for (Connection connection : List.copyOf(live)) {
+        for (ProxyConnection connection : List.copyOf(live)) {
             if (connection.end(true, true)) {
                 cut++;
             }
@@ -225,7 +194,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      */
     public FaultProxy refuseNew(boolean refuse) {
-        setFault(() -> refuseNew = refuse);
+        faults.refuseNew(refuse);
         return this;
     }
 
@@ -248,7 +217,7 @@ public final class FaultProxy implements AutoCloseable {
             throw new IllegalArgumentException("negative delay: " + delay);
         }
         long nanos = delay.toNanos();
-        setFault(() -> delayNanos = nanos);
+        faults.delay(nanos);
         return this;
     }
 
@@ -268,7 +237,7 @@ public final class FaultProxy implements AutoCloseable {
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("negative rate: " + bytesPerSecond);
         }
-        setFault(() -> this.bytesPerSecond = bytesPerSecond);
+        faults.throttle(bytesPerSecond);
         return this;
     }
 
@@ -289,7 +258,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      */
     public FaultProxy blackhole(boolean on) {
-        setFault(() -> blackhole = on);
+        faults.blackhole(on);
         return this;
     }
 
@@ -309,7 +278,7 @@ public final class FaultProxy implements AutoCloseable {
      * @see #closeAfterServerBytes(long)
      */
     public FaultProxy closeAfterBytes(long n) {
-        setFault(() -> closeAfterClientBytes = n);
+        faults.closeAfterClientBytes(n);
         return this;
     }
 
@@ -327,7 +296,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      */
     public FaultProxy closeAfterServerBytes(long n) {
-        setFault(() -> closeAfterServerBytes = n);
+        faults.closeAfterServerBytes(n);
         return this;
     }
 
@@ -346,25 +315,8 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      */
     public FaultProxy heal() {
-        setFault(() -> {
-            refuseNew = false;
-            delayNanos = 0;
-            bytesPerSecond = 0;
-            blackhole = false;
-            closeAfterClientBytes = -1;
-            closeAfterServerBytes = -1;
-        });
+        faults.heal();
         return this;
-    }
-
-    private void setFault(Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-            faultsChanged.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     // --------------------------------------------------------------------------- observation
@@ -381,12 +333,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return the number of connections accepted and forwarded so far
      */
     public int connectionCount() {
-        lock.lock();
-        try {
-            return connections.size();
-        } finally {
-            lock.unlock();
-        }
+        return recordings.count();
     }
 
     /**
@@ -433,19 +380,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return false if fewer came within {@code timeout}
      */
     public boolean awaitConnections(int n, Duration timeout) throws InterruptedException {
-        long remaining = timeout.toNanos();
-        lock.lock();
-        try {
-            while (connections.size() < n) {
-                if (remaining <= 0) {
-                    return false;
-                }
-                remaining = progressed.awaitNanos(remaining);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return recordings.awaitCount(n, timeout);
     }
 
     /**
@@ -464,7 +399,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return this proxy
      */
     public FaultProxy record(boolean on) {
-        record = on;
+        recordings.recordNew(on);
         return this;
     }
 
@@ -485,7 +420,7 @@ public final class FaultProxy implements AutoCloseable {
      * @throws IllegalStateException if the connection was accepted while {@link #record(boolean)} was off
      */
     public byte[] clientBytes(int connectionIndex) {
-        return recorded(connectionIndex, true);
+        return recordings.recorded(connectionIndex, true);
     }
 
     /**
@@ -503,7 +438,7 @@ public final class FaultProxy implements AutoCloseable {
      * @throws IllegalStateException if the connection was accepted while {@link #record(boolean)} was off
      */
     public byte[] serverBytes(int connectionIndex) {
-        return recorded(connectionIndex, false);
+        return recordings.recorded(connectionIndex, false);
     }
 
     /**
@@ -517,12 +452,7 @@ public final class FaultProxy implements AutoCloseable {
      * @return true once the recordings reached the limit
      */
     public boolean recordingTruncated() {
-        lock.lock();
-        try {
-            return recordingTruncated;
-        } finally {
-            lock.unlock();
-        }
+        return recordings.truncated();
     }
 
     /**
@@ -543,7 +473,7 @@ public final class FaultProxy implements AutoCloseable {
      * @throws IllegalStateException if no connection is recorded and recording is off
      */
     public boolean awaitServerBytes(byte[] bytes, Duration timeout) throws InterruptedException {
-        return awaitForwarded(bytes, timeout, false);
+        return recordings.awaitForwarded(bytes, timeout, false);
     }
 
     /**
@@ -582,75 +512,7 @@ public final class FaultProxy implements AutoCloseable {
      * @throws IllegalStateException if no connection is recorded and recording is off
      */
     public boolean awaitClientBytes(byte[] bytes, Duration timeout) throws InterruptedException {
-        return awaitForwarded(bytes, timeout, true);
-    }
-
-    private byte[] recorded(int connectionIndex, boolean fromClient) {
-        lock.lock();
-        try {
-            if (connectionIndex < 0 || connectionIndex >= connections.size()) {
-                throw new IndexOutOfBoundsException("connection " + connectionIndex + " of "
-                        + connections.size() + " accepted so far");
-            }
-            Connection connection = connections.get(connectionIndex);
-            Recording recording = (fromClient ? connection.upstream : connection.downstream).recording;
-            if (recording == null) {
-                throw new IllegalStateException("connection " + connectionIndex
-                        + " was accepted while recording was off: call record(true) before the client connects");
-            }
-            return Arrays.copyOf(recording.bytes, recording.length);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean awaitForwarded(byte[] wanted, Duration timeout, boolean fromClient)
-            throws InterruptedException {
-        long remaining = timeout.toNanos();
-        int[] searched = new int[0]; // per connection: where the next search starts
-        lock.lock();
-        try {
-            while (true) {
-                boolean anyRecorded = false;
-                if (searched.length < connections.size()) {
-                    searched = Arrays.copyOf(searched, connections.size());
-                }
-                for (int i = 0; i < connections.size(); i++) {
-                    Connection connection = connections.get(i);
-                    Direction direction = fromClient ? connection.upstream : connection.downstream;
-                    if (direction.recording != null) {
-                        anyRecorded = true;
-                        int forwarded = (int) Math.min(direction.recording.length, direction.forwarded);
-                        if (indexOf(direction.recording.bytes, searched[i], forwarded, wanted) >= 0) {
-                            return true;
-                        }
-                        searched[i] = Math.max(searched[i], forwarded - wanted.length + 1);
-                    }
-                }
-                if (!anyRecorded && !record) {
-                    throw new IllegalStateException("nothing recorded: call record(true) before the client connects");
-                }
-                if (remaining <= 0) {
-                    return false;
-                }
-                remaining = progressed.awaitNanos(remaining);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static int indexOf(byte[] haystack, int from, int length, byte[] needle) {
-        outer:
-        for (int i = from; i <= length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return recordings.awaitForwarded(bytes, timeout, true);
     }
 
     /**
@@ -676,22 +538,11 @@ public final class FaultProxy implements AutoCloseable {
         }
         try {
             // Once the acceptor has ended, no connection comes after the cut below.
-            join(acceptor, deadline);
+            ProxyThreads.join(acceptor, deadline);
             cutAll();
-            while (!threads.isEmpty() && deadline - System.nanoTime() > 0) {
-                for (Thread thread : List.copyOf(threads)) {
-                    join(thread, deadline);
-                }
-            }
+            threads.joinAll(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void join(Thread thread, long deadline) throws InterruptedException {
-        long remaining = deadline - System.nanoTime();
-        if (remaining > 0) {
-            thread.join(Duration.ofNanos(remaining));
         }
     }
 
@@ -706,30 +557,10 @@ public final class FaultProxy implements AutoCloseable {
     public String toString() {
         return "FaultProxy[" + LOOPBACK + ":" + port() + " -> " + targetHost + ":" + targetPort
                 + ", connections=" + connectionCount() + ", active=" + activeConnections()
-                + ", refused=" + refused.get()
-                + (refuseNew ? ", refuseNew" : "")
-                + (delayNanos > 0 ? ", delay=" + Duration.ofNanos(delayNanos) : "")
-                + (bytesPerSecond > 0 ? ", throttle=" + bytesPerSecond + " B/s" : "")
-                + (blackhole ? ", blackhole" : "")
-                + (closeAfterClientBytes >= 0 ? ", closeAfterBytes=" + closeAfterClientBytes : "")
-                + (closeAfterServerBytes >= 0 ? ", closeAfterServerBytes=" + closeAfterServerBytes : "")
-                + (closed.get() ? ", closed" : "") + "]";
+                + ", refused=" + refused.get() + faults.describe() + (closed.get() ? ", closed" : "") + "]";
     }
 
     // ------------------------------------------------------------------------------- plumbing
-
-    /** A virtual thread, not started, that the proxy tracks until it ends. */
-    private Thread newThread(String name, Runnable task) {
-        Thread thread = Thread.ofVirtual().name(name).unstarted(() -> {
-            try {
-                task.run();
-            } finally {
-                threads.remove(Thread.currentThread());
-            }
-        });
-        threads.add(thread);
-        return thread;
-    }
 
     private void acceptLoop() {
         while (true) {
@@ -739,334 +570,19 @@ public final class FaultProxy implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            if (refuseNew || closed.get()) {
+            if (faults.refusesNew() || closed.get()) {
                 refused.incrementAndGet();
-                abort(client);
+                ProxyConnection.abort(client);
                 continue;
             }
-            Connection connection;
-            lock.lock();
-            try {
-                connection = new Connection(connections.size(), client, record);
-                connections.add(connection);
-                live.add(connection);
-                progressed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            Faults.ByteLimits limits = faults.byteLimits();
+            // Live before awaitConnections sees it, so that a cutAll() after that wait cuts it.
+            ProxyConnection connection = recordings.add(index -> {
+                ProxyConnection made = new ProxyConnection(shared, index, client, limits, recordings.recordsNew());
+                live.add(made);
+                return made;
+            });
             connection.start();
-        }
-    }
-
-    /** Reserves up to {@code wanted} bytes of the record budget; guarded by lock. */
-    private int reserveRecordBytes(int wanted) {
-        int granted = (int) Math.min(wanted, recordBudget);
-        recordBudget -= granted;
-        if (granted < wanted) {
-            recordingTruncated = true;
-        }
-        return granted;
-    }
-
-    /** Waits until a chunk read at {@code readAt} may be written; returns the time it may. */
-    private long awaitTurn(long readAt, long nextFree) throws InterruptedException {
-        if (!blackhole && delayNanos == 0 && bytesPerSecond == 0) {
-            return System.nanoTime();
-        }
-        lock.lock();
-        try {
-            while (true) {
-                if (blackhole) {
-                    faultsChanged.await();
-                    continue;
-                }
-                long now = System.nanoTime();
-                long wait = readAt + delayNanos - now;
-                if (bytesPerSecond > 0) {
-                    wait = Math.max(wait, nextFree - now);
-                }
-                if (wait <= 0) {
-                    return now;
-                }
-                faultsChanged.awaitNanos(wait);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static void abort(Socket socket) {
-        try {
-            if (!socket.isClosed()) {
-                socket.setSoLinger(true, 0);
-            }
-        } catch (IOException e) {
-            // Closing anyway.
-        }
-        closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Already closed.
-        }
-    }
-
-    /** Bytes as read, or the end of a direction: {@code data == null}, a reset if {@code reset}. */
-    private record Chunk(byte[] data, long readAt, boolean reset) {
-    }
-
-    /** What one side sent on a recorded connection; guarded by lock. */
-    private static final class Recording {
-        byte[] bytes = new byte[4096];
-        int length;
-
-        void append(byte[] data, int count) {
-            if (length + count > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(length + count, Math.min(2 * bytes.length, RECORD_LIMIT)));
-            }
-            System.arraycopy(data, 0, bytes, length, count);
-            length += count;
-        }
-    }
-
-    /** One direction of a connection: a reader queues chunks, a writer passes them on. */
-    private static final class Direction {
-        final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
-        final long closeAfter; // < 0: never
-        final Recording recording; // null: not recorded
-        volatile long forwarded; // written by the writer only
-
-        Direction(long closeAfter, boolean recorded) {
-            this.closeAfter = closeAfter;
-            this.recording = recorded ? new Recording() : null;
-        }
-    }
-
-    private final class Connection {
-        final int index;
-        final Socket client;
-        final Direction upstream; // client to server
-        final Direction downstream; // server to client
-        final AtomicInteger finishedDirections = new AtomicInteger();
-        private final ReentrantLock connectionLock = new ReentrantLock();
-        private final List<Thread> workers = new ArrayList<>(5); // guarded by connectionLock
-        private Socket server; // guarded by connectionLock
-        private boolean ended; // guarded by connectionLock
-
-        Connection(int index, Socket client, boolean recorded) {
-            this.index = index;
-            this.client = client;
-            this.upstream = new Direction(closeAfterClientBytes, recorded);
-            this.downstream = new Direction(closeAfterServerBytes, recorded);
-        }
-
-        private String name(String role) {
-            return threadPrefix + "-" + index + "-" + role;
-        }
-
-        void start() {
-            connectionLock.lock();
-            try {
-                Thread opener = newThread(name("connect"), this::open);
-                workers.add(opener);
-                opener.start();
-            } finally {
-                connectionLock.unlock();
-            }
-        }
-
-        /** Connects to the server, then starts the reader and writer of each direction. */
-        private void open() {
-            Socket socket = new Socket();
-            try {
-                client.setTcpNoDelay(true);
-                socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
-            } catch (IOException e) {
-                abort(socket);
-                end(true, true);
-                return;
-            }
-            connectionLock.lock();
-            try {
-                if (ended) {
-                    abort(socket);
-                    return;
-                }
-                server = socket;
-                if (upstream.closeAfter != 0 && downstream.closeAfter != 0) {
-                    startWorker("client-read", () -> read(client, upstream));
-                    startWorker("server-write", () -> write(socket, upstream, true));
-                    startWorker("server-read", () -> read(socket, downstream));
-                    startWorker("client-write", () -> write(client, downstream, false));
-                    return;
-                }
-            } finally {
-                connectionLock.unlock();
-            }
-            // A byte limit of 0: cut before any byte.
-            end(upstream.closeAfter != 0, downstream.closeAfter != 0);
-        }
-
-        private void startWorker(String role, Runnable task) {
-            Thread thread = newThread(name(role), task);
-            workers.add(thread);
-            thread.start();
-        }
-
-        private void read(Socket from, Direction direction) {
-            byte[] buffer = new byte[CHUNK_BYTES];
-            try {
-                // Not closed by try-with-resources: that would close the socket.
-                InputStream in = from.getInputStream();
-                while (true) {
-                    int count = in.read(buffer);
-                    long readAt = System.nanoTime();
-                    if (count < 0) {
-                        direction.queue.put(new Chunk(null, readAt, false));
-                        return;
-                    }
-                    byte[] data = Arrays.copyOf(buffer, count);
-                    if (direction.recording != null) {
-                        lock.lock();
-                        try {
-                            direction.recording.append(data, reserveRecordBytes(count));
-                        } finally {
-                            lock.unlock();
-                        }
-                    }
-                    direction.queue.put(new Chunk(data, readAt, false));
-                }
-            } catch (IOException e) {
-                if (!isEnded()) {
-                    try {
-                        // A reset from one side: passed on to the other after what came before it.
-                        direction.queue.put(new Chunk(null, System.nanoTime(), true));
-                    } catch (InterruptedException interrupted) {
-                        // Ended meanwhile.
-                    }
-                }
-            } catch (InterruptedException e) {
-                // Ended.
-            }
-        }
-
-        private void write(Socket to, Direction direction, boolean toServer) {
-            long nextFree = System.nanoTime();
-            try {
-                OutputStream out = to.getOutputStream();
-                while (true) {
-                    Chunk chunk = direction.queue.take();
-                    if (chunk.data() == null) {
-                        awaitTurn(chunk.readAt(), nextFree);
-                        if (chunk.reset()) {
-                            end(true, true);
-                        } else {
-                            to.shutdownOutput();
-                            if (finishedDirections.incrementAndGet() == 2) {
-                                end(false, false);
-                            }
-                        }
-                        return;
-                    }
-                    byte[] data = chunk.data();
-                    int offset = 0;
-                    while (offset < data.length) {
-                        long now = awaitTurn(chunk.readAt(), nextFree);
-                        long rate = bytesPerSecond;
-                        int count = data.length - offset;
-                        if (rate > 0) {
-                            count = (int) Math.min(count, Math.max(1, rate / THROTTLE_SLICES_PER_SECOND));
-                        }
-                        if (direction.closeAfter >= 0) {
-                            count = (int) Math.min(count, direction.closeAfter - direction.forwarded);
-                        }
-                        out.write(data, offset, count);
-                        offset += count;
-                        forwarded(direction, count);
-                        if (rate > 0) {
-                            long start = nextFree - now > 0 ? nextFree : now;
-                            nextFree = start + count * 1_000_000_000L / rate;
-                        }
-                        if (direction.closeAfter >= 0 && direction.forwarded >= direction.closeAfter) {
-                            // The side that got its bytes is closed in order, so none is lost.
-                            end(toServer, !toServer);
-                            return;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                end(true, true);
-            } catch (InterruptedException e) {
-                // Ended.
-            }
-        }
-
-        private void forwarded(Direction direction, int count) {
-            direction.forwarded += count; // one writer per direction
-            if (direction.recording != null) {
-                lock.lock();
-                try {
-                    progressed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        private boolean isEnded() {
-            connectionLock.lock();
-            try {
-                return ended;
-            } finally {
-                connectionLock.unlock();
-            }
-        }
-
-        /**
-         * Ends the connection: closes both sockets, each reset or in order, and stops the other
-         * workers.
-         *
-         * @return false if it had ended already
-         */
-        boolean end(boolean resetClient, boolean resetServer) {
-            connectionLock.lock();
-            try {
-                if (ended) {
-                    return false;
-                }
-                ended = true;
-                close(client, resetClient);
-                if (server != null) {
-                    close(server, resetServer);
-                }
-                Thread self = Thread.currentThread();
-                for (Thread worker : workers) {
-                    if (worker != self) {
-                        worker.interrupt();
-                    }
-                }
-            } finally {
-                connectionLock.unlock();
-            }
-            live.remove(this);
-            return true;
-        }
-
-        private static void close(Socket socket, boolean reset) {
-            if (reset) {
-                abort(socket);
-                return;
-            }
-            try {
-                socket.shutdownOutput(); // a FIN after the bytes still on their way
-            } catch (IOException e) {
-                // Closing anyway.
-            }
-            closeQuietly(socket);
         }
     }
 }
