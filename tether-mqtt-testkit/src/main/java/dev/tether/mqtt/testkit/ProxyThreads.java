@@ -1,43 +1,63 @@
 package dev.tether.mqtt.testkit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The threads of one {@link FaultProxy}: each is made here, virtual and named after the proxy, and
- * tracked until it ends, so that {@link #joinAll(long)} waits for every one still running.
+ * kept until it has terminated, so that {@link #joinAll(long)} waits for every one still running.
+ * A thread that removed itself on its way out could still be alive when the proxy is closed.
  */
 final class ProxyThreads {
 
+    /** Terminated threads are dropped once this many are kept, so a long-lived proxy keeps few. */
+    private static final int PRUNE_AT_LEAST = 64;
+
     private final String prefix;
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Thread> kept = new ArrayList<>(); // guarded by lock
+    private int pruneAt = PRUNE_AT_LEAST; // guarded by lock
 
     ProxyThreads(String prefix) {
         this.prefix = prefix;
     }
 
-    /** A virtual thread named {@code <prefix>-<role>}, not started, tracked until it ends. */
+    /** A virtual thread named {@code <prefix>-<role>}, not started, kept until it has terminated. */
     Thread newThread(String role, Runnable task) {
-        Thread thread = Thread.ofVirtual().name(prefix + "-" + role).unstarted(() -> {
-            try {
-                task.run();
-            } finally {
-                threads.remove(Thread.currentThread());
+        Thread thread = Thread.ofVirtual().name(prefix + "-" + role).unstarted(task);
+        lock.lock();
+        try {
+            if (kept.size() >= pruneAt) {
+                kept.removeIf(ProxyThreads::terminated);
+                pruneAt = Math.max(PRUNE_AT_LEAST, 2 * kept.size());
             }
-        });
-        threads.add(thread);
+            kept.add(thread);
+        } finally {
+            lock.unlock();
+        }
         return thread;
     }
 
     /**
-     * Waits until every thread made here has ended, those made meanwhile too, or until
+     * Waits until every thread made here has terminated, those made meanwhile too, or until
      * {@code deadline} (a {@link System#nanoTime()}) has passed.
      */
     void joinAll(long deadline) throws InterruptedException {
-        while (!threads.isEmpty() && deadline - System.nanoTime() > 0) {
-            for (Thread thread : List.copyOf(threads)) {
+        while (deadline - System.nanoTime() > 0) {
+            List<Thread> running;
+            lock.lock();
+            try {
+                kept.removeIf(ProxyThreads::terminated);
+                running = List.copyOf(kept);
+            } finally {
+                lock.unlock();
+            }
+            if (running.isEmpty()) {
+                return;
+            }
+            for (Thread thread : running) {
                 join(thread, deadline);
             }
         }
@@ -49,5 +69,9 @@ final class ProxyThreads {
         if (remaining > 0) {
             thread.join(Duration.ofNanos(remaining));
         }
+    }
+
+    private static boolean terminated(Thread thread) {
+        return thread.getState() == Thread.State.TERMINATED;
     }
 }
