@@ -156,8 +156,9 @@ abstract class BlackholeBehaviour {
             MqttClient client = MqttClient.newBuilder().protocol(version).keepAlive(Duration.ZERO).reconnect(false)
                     .closeTimeout(closeTimeout).host(proxy.host()).port(proxy.port()).connect();
             proxy.blackhole(true);
+            long sentBefore = client.metrics().bytesSent();
             BlockingQueue<Throwable> publisherEnd = publishUntilItFails(client, topic);
-            awaitWritesStuck(client);
+            awaitWritesStuck(client, sentBefore);
 
             long closing = System.nanoTime();
             client.close();
@@ -197,18 +198,18 @@ abstract class BlackholeBehaviour {
 
     /**
      * Waits until the client's bytes sent stop growing for 200 ms after the publisher wrote at
-     * least {@link #FILLS_THE_PROXY} into the silent connection: its writes are blocked by full
-     * buffers. Without that floor, a publisher thread that had not started yet looks stuck too.
+     * least {@link #FILLS_THE_PROXY} into the silent connection since {@code sentBefore} (taken
+     * before it started): its writes are blocked by full buffers. Without that floor, a publisher
+     * thread that had not started yet looks stuck too.
      */
-    private static void awaitWritesStuck(MqttClient client) throws InterruptedException {
+    private static void awaitWritesStuck(MqttClient client, long sentBefore) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         CountDownLatch never = new CountDownLatch(1);
-        long start = client.metrics().bytesSent();
-        long before = start;
+        long before = client.metrics().bytesSent();
         while (System.nanoTime() < deadline) {
             never.await(200, TimeUnit.MILLISECONDS);
             long now = client.metrics().bytesSent();
-            if (now == before && now - start >= FILLS_THE_PROXY) {
+            if (now == before && now - sentBefore >= FILLS_THE_PROXY) {
                 return;
             }
             before = now;
