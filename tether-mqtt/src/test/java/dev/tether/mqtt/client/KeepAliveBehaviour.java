@@ -50,8 +50,8 @@ abstract class KeepAliveBehaviour extends BrokerBehaviour {
             MqttException e = assertThrows(MqttException.class, () -> subscription.receive(WAIT));
             long millis = Duration.ofNanos(System.nanoTime() - stalled).toMillis();
             assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, e.reasonCode(), e.getMessage());
-            // Declared dead 1.5 keep alives after the last packet came, checked every quarter keep
-            // alive, plus what a loaded machine adds in scheduling.
+            // Declared dead 1.5 keep alives after the last packet came (the timer runs at that
+            // deadline), plus what a loaded machine adds in scheduling.
             assertTrue(millis <= 1_500 + 250 + 3_000, "declared dead after " + millis + " ms");
             // Publishing on a dead connection fails at once, naming the cause.
             MqttException publish = assertThrows(MqttException.class, () -> client.publish("a", "b"));
