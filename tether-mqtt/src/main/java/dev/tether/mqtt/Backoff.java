@@ -12,10 +12,10 @@ import java.util.Objects;
  *         .connect();
  * }</pre>
  *
- * <p>Without a {@code reconnect} option a client uses {@link #defaults()}: quick attempts for the
- * first seconds, so that a broker back after a restart of a few seconds has its clients again
- * within half a second, then longer and longer waits, up to 30 s, so that a broker down for long
- * is not hammered.
+ * <p>Without a {@code reconnect} option a client uses {@link #defaults()}: attempts at most 0.4 s
+ * apart for the first seconds, so that a broker back after a restart of a few seconds has its
+ * clients again within half a second, then longer and longer waits, up to 30 s, so that a broker
+ * down for long is not hammered.
  *
  * <p>A strategy of one's own is a lambda: {@code attempt -> Duration.ofSeconds(attempt)}; add
  * {@link #withJitter(double)} to spread the clients of one broker.
@@ -63,20 +63,22 @@ public interface Backoff {
      *
      * <table>
      * <caption>The default schedule</caption>
-     * <tr><th>attempt</th><th>longest wait</th><th>longest time since the first attempt</th></tr>
+     * <tr><th>attempt</th><th>longest wait</th><th>longest time from the loss to the attempt</th></tr>
      * <tr><td>1, 2, 3</td><td>100 ms, 200 ms, 400 ms</td><td>0.7 s</td></tr>
-     * <tr><td>4 to 12</td><td>500 ms each</td><td>5.2 s</td></tr>
-     * <tr><td>13, 14, 15, 16</td><td>0.8 s, 1.28 s, 2.05 s, 3.28 s (times 1.6 each)</td><td>12.6 s</td></tr>
-     * <tr><td>17, 18, 19, 20</td><td>5.24 s, 8.39 s, 13.4 s, 21.5 s</td><td>61.1 s</td></tr>
-     * <tr><td>21 and later</td><td>30 s each</td><td>one more attempt every 24 to 30 s</td></tr>
+     * <tr><td>4 to 14</td><td>400 ms each</td><td>5.1 s</td></tr>
+     * <tr><td>15 to 18</td><td>0.64 s, 1.02 s, 1.64 s, 2.62 s (times 1.6 each)</td><td>11.0 s</td></tr>
+     * <tr><td>19 to 23</td><td>4.19 s, 6.71 s, 10.7 s, 17.2 s, 27.5 s</td><td>77.3 s</td></tr>
+     * <tr><td>24 and later</td><td>30 s each</td><td>one more attempt every 24 to 30 s</td></tr>
      * </table>
      *
      * <p>Each wait is drawn at random between 0.8 times the wait above and the wait itself (see
-     * {@link #withJitter(double)}). The quick phase lasts at least 4.16 s, each wait at most half
-     * a second: a client whose broker was away for up to 4 seconds tries again within half a
-     * second of its return (plus the time an attempt takes). After that, a broker that stays away
-     * gets one attempt every 24 to 30 seconds from each client, like the backoff of gRPC (which
-     * multiplies by 1.6 up to 120 s, with a jitter of 0.2) once it reached its cap.
+     * {@link #withJitter(double)}), so the clients of a restarted broker do not all come back at
+     * once. The quick phase lasts at least 4 s (the shortest draws add up to 4.08 s, and each
+     * attempt takes time of its own) with waits of at most 0.4 s: a client whose broker was away
+     * for up to 4 seconds tries again within 0.4 s of its return, and is connected within half a
+     * second unless the handshake itself is slow. A broker that stays away gets one attempt every 24
+     * to 30 s from each client after a minute or two, as with gRPC's connection backoff (times 1.6
+     * up to 120 s, jitter 0.2), which this follows once past the quick phase.
      *
      * <pre>{@code
      * MqttClient client = MqttClient.newBuilder().reconnect(Backoff.defaults()).connect();

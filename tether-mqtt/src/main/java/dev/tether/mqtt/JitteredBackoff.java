@@ -20,8 +20,8 @@ final class JitteredBackoff implements Backoff {
     private static final long MILLISECOND = 1_000_000L;
     private static final long DEFAULT_INITIAL = 100 * MILLISECOND;
     /** The longest wait of the quick phase, and where the growth after it starts from. */
-    private static final long DEFAULT_QUICK_MAXIMUM = 500 * MILLISECOND;
-    private static final int DEFAULT_QUICK_ATTEMPTS = 12;
+    private static final long DEFAULT_QUICK_MAXIMUM = 400 * MILLISECOND;
+    private static final int DEFAULT_QUICK_ATTEMPTS = 14;
     private static final double DEFAULT_MULTIPLIER = 1.6;
     private static final long DEFAULT_MAXIMUM = 30_000 * MILLISECOND;
 
@@ -65,7 +65,7 @@ final class JitteredBackoff implements Backoff {
         return new JitteredBackoff(ceilings, jitter, source);
     }
 
-    /** The default's longest waits: 100, 200, 400 ms, then 500 ms up to attempt 12, then 1.6 times more each attempt up to 30 s. */
+    /** The default's longest waits: 100, 200, 400 ms, then 400 ms up to attempt 14, then 1.6 times more each attempt up to 30 s. */
     static long defaultCeiling(int attempt) {
         if (attempt <= DEFAULT_QUICK_ATTEMPTS) {
             return doubling(DEFAULT_INITIAL, DEFAULT_QUICK_MAXIMUM, attempt);
