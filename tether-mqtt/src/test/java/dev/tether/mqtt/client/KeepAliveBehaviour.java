@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.mqtt.ConnectionEvent;
+import dev.tether.mqtt.ConnectionState;
 import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
@@ -13,6 +15,9 @@ import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,6 +41,33 @@ abstract class KeepAliveBehaviour extends BrokerBehaviour {
             assertNull(subscription.receive(keepAlive.multipliedBy(7).dividedBy(2)));
             client.publish(topic, "still connected", Qos.AT_LEAST_ONCE);
             assertEquals("still connected", subscription.receive(WAIT).payloadAsString());
+        }
+    }
+
+    /**
+     * A client that keeps sending but gets nothing back (QoS 0 publishes, no subscription) still
+     * hears from a live broker: it pings when it has heard nothing for half an interval, so the
+     * broker's silence is never taken for death. Without that, the client saw no packet for 1.5
+     * intervals and declared a healthy connection dead.
+     */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void aClientThatOnlyPublishesAtQos0StaysConnected(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("publish-only");
+        try (MqttClient client = builder(version).keepAlive(KEEP_ALIVE).connect()) {
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            client.addConnectionListener(events::add);
+            long end = System.nanoTime() + KEEP_ALIVE.multipliedBy(4).toNanos();
+            int published = 0;
+            // A QoS 0 publish every 100 ms, a fifth of the interval: the client is never idle for
+            // half an interval. The wait between two is the wait for a connection event.
+            while (System.nanoTime() < end) {
+                client.publish(topic, "reading " + published++, Qos.AT_MOST_ONCE);
+                ConnectionEvent event = events.poll(100, TimeUnit.MILLISECONDS);
+                assertNull(event, () -> "after " + client.metrics().messagesSent() + " publishes: " + event);
+            }
+            assertEquals(ConnectionState.CONNECTED, client.state());
+            assertEquals(0, client.metrics().reconnects(), "the connection was never lost");
         }
     }
 

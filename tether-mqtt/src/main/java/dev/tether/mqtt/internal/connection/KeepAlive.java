@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection's keep-alive: when a packet last went out and last came in, the PINGREQ due half
- * an interval after the last packet sent, and the verdict "dead" exactly 1.5 intervals after the
- * last packet received.
+ * an interval after the last packet sent or received, whichever is earlier, and the verdict "dead"
+ * exactly 1.5 intervals after the last packet received.
  *
  * <p>One task at a time waits on the shared {@link ConnectionTimer}, for the nearer of the two
  * deadlines. A packet does not move it: the reader and the writer only note the time (a volatile
@@ -110,11 +110,14 @@ final class KeepAlive {
         }
         // A PINGREQ half an interval after the last packet sent, so the interval never passes
         // without one [MQTT-3.1.2-20] even when the timer runs late under load; a broker may allow
-        // no more than the interval (HiveMQ CE does for a keep alive of 1 s). A tenth of an
+        // no more than the interval (HiveMQ CE does for a keep alive of 1 s). And half an interval
+        // after the last packet received: a client that only sends (QoS 0 publishes) would
+        // otherwise hear nothing from a healthy broker and declare it dead. A tenth of an
         // interval early counts as due: the PINGREQ written on the previous run went out a moment
         // after that run, and waiting for that moment would cost a second run.
         long half = intervalNanos / 2;
-        long pingIn = half - (now - lastSentNanos);
+        long quiet = Math.max(now - lastSentNanos, readerWaiting ? 0 : silence);
+        long pingIn = half - quiet;
         if (pingIn <= intervalNanos / 10) {
             if (pinging.compareAndSet(false, true)) {
                 action = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> {

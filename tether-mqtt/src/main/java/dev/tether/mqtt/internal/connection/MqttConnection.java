@@ -38,8 +38,9 @@ import java.util.function.UnaryOperator;
  * {@link KeepAlive}, whose deadlines wait on the {@link ConnectionTimer} shared by all connections.
  * The reader only decodes and hands packets to the {@link PacketListener}; writes go through one lock.
  *
- * <p>Keep-alive: a PINGREQ goes out when nothing was sent for half the keep-alive interval, so
- * the interval never passes without a packet [MQTT-3.1.2-20]; when nothing arrives for 1.5 times
+ * <p>Keep-alive: a PINGREQ goes out when nothing was sent, or nothing received, for half the
+ * keep-alive interval, so the interval never passes without a packet [MQTT-3.1.2-20] and a live
+ * broker always has something to answer; when nothing arrives for 1.5 times
  * the interval the connection is declared dead, at that deadline.
  * The silence clock does not run while the reader waits for room in a full message stream, since
  * then the client itself stops reading.
