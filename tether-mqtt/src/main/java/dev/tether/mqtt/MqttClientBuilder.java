@@ -108,9 +108,10 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * The keep alive: the client sends a PINGREQ when it sent nothing for half this long, so the
-     * broker hears from it at least this often, and a broker silent for 1.5 times this long is
-     * declared gone. Zero turns keep-alive off. Default 60 s.
+     * The keep alive: the client sends a PINGREQ when it sent nothing, or received nothing, for
+     * half this long, so the broker hears from it at least this often and has something to answer,
+     * and a broker silent for 1.5 times this long is declared gone at that moment (and reconnected
+     * to, unless reconnecting is off). Zero turns keep-alive off. Default 60 s.
      *
      * @param keepAlive 0 to 65535 seconds
      * @return this builder

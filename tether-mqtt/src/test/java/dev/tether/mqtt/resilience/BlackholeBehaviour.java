@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A connection that goes silent without closing (a half-open connection: the proxy forwards no
@@ -36,10 +37,10 @@ abstract class BlackholeBehaviour {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
     /**
-     * Scheduling slack for the upper bounds: the keep-alive timer checks every quarter interval, a
-     * virtual thread fails the connection and another tells the listeners, and on a loaded 2-core
-     * machine each of them may wait for a core. Still under two keep-alives and a half: a client
-     * that waited for a second silent interval would be caught.
+     * Scheduling slack for the upper bounds: the keep-alive timer runs at the deadline, a virtual
+     * thread fails the connection and another tells the listeners, and on a loaded 2-core machine
+     * each of them may wait for a core. Still under two keep-alives and a half: a client that
+     * waited for a second silent interval would be caught.
      */
     static final Duration MARGIN = Duration.ofSeconds(3);
     static final Duration WAIT = Duration.ofSeconds(15);
@@ -108,6 +109,42 @@ abstract class BlackholeBehaviour {
                             + " reconnectAfterHealMs=%d sessionPresent=%s%n", broker().name(), version,
                     KEEP_ALIVE.toMillis(), detection.toMillis(), reconnect.toMillis(),
                     ((ConnectionEvent.Connected) connected.event()).result().sessionPresent());
+        }
+    }
+
+    /**
+     * The verdict comes at 1.5 keep alives after the last packet received, not up to a check
+     * interval later: never before (measured from before the round trip whose PUBACK is the last
+     * packet, so the bound holds however late this thread runs), and on a quiet machine within a few
+     * milliseconds after; the asserted upper bound leaves {@link #MARGIN} for a loaded one.
+     */
+    @ParameterizedTest(name = "keep alive {0} s")
+    @ValueSource(ints = {2, 5})
+    void declaresASilentConnectionDeadAtOneAndAHalfKeepAlivesAfterTheLastPacket(int seconds) throws Exception {
+        Duration keepAlive = Duration.ofSeconds(seconds);
+        Duration deadline = keepAlive.multipliedBy(3).dividedBy(2);
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());
+             MqttClient client = MqttClient.newBuilder().keepAlive(keepAlive).reconnect(false)
+                     .host(proxy.host()).port(proxy.port()).connect()) {
+            BlockingQueue<Stamped> events = new LinkedBlockingQueue<>();
+            client.addConnectionListener(event -> events.add(new Stamped(System.nanoTime(), event)));
+            long beforeLastPacket = System.nanoTime();
+            client.publish("tether-test/blackhole-deadline/" + UUID.randomUUID(), "last", Qos.AT_LEAST_ONCE);
+            long silentFrom = System.nanoTime();
+            proxy.blackhole(true);
+
+            Stamped closed = next(events, ConnectionEvent.Closed.class);
+            assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, ((ConnectionEvent.Closed) closed.event()).cause().reasonCode(),
+                    () -> String.valueOf(((ConnectionEvent.Closed) closed.event()).cause()));
+            Duration sinceLastPacket = Duration.ofNanos(closed.nanos() - beforeLastPacket);
+            Duration detection = Duration.ofNanos(closed.nanos() - silentFrom);
+            System.out.printf("RESILIENCE: keepalive-deadline broker=%s keepAliveMs=%d deadlineMs=%d detectionMs=%d"
+                            + " sinceBeforeLastPacketMs=%d%n", broker().name(), keepAlive.toMillis(), deadline.toMillis(),
+                    detection.toMillis(), sinceLastPacket.toMillis());
+            assertTrue(sinceLastPacket.compareTo(deadline) >= 0, "declared dead " + sinceLastPacket
+                    + " after the last packet, before 1.5 keep alives (" + deadline + ")");
+            Duration atMost = deadline.plus(MARGIN);
+            assertTrue(detection.compareTo(atMost) <= 0, "declared dead only after " + detection + ", more than " + atMost);
         }
     }
 

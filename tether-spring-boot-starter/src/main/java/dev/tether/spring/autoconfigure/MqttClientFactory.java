@@ -7,6 +7,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.Qos;
 import dev.tether.spring.MqttClientBuilderCustomizer;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.ssl.SslBundles;
 
@@ -83,8 +84,12 @@ final class MqttClientFactory {
             }
         }
         TetherMqttProperties.Reconnect reconnect = p.reconnect();
-        if (reconnect.enabled()) {
-            builder.reconnect(Backoff.exponential(reconnect.initialDelay(), reconnect.maxDelay()));
+        if (reconnect.enabled() && reconnect.initialDelay() == null && reconnect.maxDelay() == null) {
+            builder.reconnect(Backoff.defaults());
+        } else if (reconnect.enabled()) {
+            builder.reconnect(Backoff.exponential(
+                    reconnect.initialDelay() == null ? Duration.ofMillis(100) : reconnect.initialDelay(),
+                    reconnect.maxDelay() == null ? Duration.ofSeconds(30) : reconnect.maxDelay()));
         } else {
             builder.reconnect(false);
         }

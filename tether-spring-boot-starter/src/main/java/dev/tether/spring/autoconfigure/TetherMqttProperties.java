@@ -99,7 +99,10 @@ public record TetherMqttProperties(
     }
 
     /**
-     * Reconnecting after a lost connection: exponential backoff with jitter.
+     * Reconnecting after a lost connection. Without either delay, the core's default backoff
+     * ({@code Backoff.defaults()}: attempts at most 0.4 s apart for the first seconds, then growing
+     * by 1.6 up to 30 s, with jitter); with one or both, exponential backoff doubling from the
+     * initial delay (100 ms unless set) up to the maximum (30 s unless set), with jitter.
      *
      * <pre>{@code
      * tether.mqtt.reconnect.initial-delay=100ms
@@ -107,11 +110,10 @@ public record TetherMqttProperties(
      * }</pre>
      *
      * @param enabled whether the client reconnects by itself
-     * @param initialDelay the wait before the first attempt
-     * @param maxDelay the longest wait between attempts
+     * @param initialDelay the wait before the first attempt; null for the default backoff
+     * @param maxDelay the longest wait between attempts; null for the default backoff
      */
-    public record Reconnect(@DefaultValue("true") boolean enabled, @DefaultValue("100ms") Duration initialDelay,
-                            @DefaultValue("30s") Duration maxDelay) {
+    public record Reconnect(@DefaultValue("true") boolean enabled, Duration initialDelay, Duration maxDelay) {
     }
 
     /**

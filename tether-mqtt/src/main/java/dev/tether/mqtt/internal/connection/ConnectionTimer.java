@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One timer for every connection in the JVM: the keep-alive checks, and the deadline of a close.
+ * One timer for every connection in the JVM: the keep-alive deadlines, and the deadline of a close.
  * A thread per connection that only wakes every few seconds costs its stack (about 2.5 KiB parked)
  * for nothing: with thousands of idle clients in one JVM that was the largest part of their
  * memory. Here one daemon thread, {@code tether-timer}, runs every connection's timed work; it
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * socket, closing a connection) runs on a virtual thread of its own.
  *
  * <pre>{@code
- * ScheduledFuture<?> check = ConnectionTimer.every(Duration.ofSeconds(15).toNanos(), this::checkKeepAlive);
+ * ScheduledFuture<?> check = ConnectionTimer.after(Duration.ofSeconds(15), this::check);
  * ...
  * check.cancel(false);
  * }</pre>
@@ -40,13 +40,13 @@ final class ConnectionTimer {
         return timer;
     }
 
-    /** Runs {@code task} every {@code periodNanos}, first after one period, until the returned future is cancelled. */
-    static ScheduledFuture<?> every(long periodNanos, Runnable task) {
-        return TIMER.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    /** Runs {@code task} once after {@code delayNanos}, unless the returned future is cancelled first. */
+    static ScheduledFuture<?> after(long delayNanos, Runnable task) {
+        return TIMER.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} once after {@code delay}, unless the returned future is cancelled first. */
     static ScheduledFuture<?> after(Duration delay, Runnable task) {
-        return TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return after(delay.toNanos(), task);
     }
 }

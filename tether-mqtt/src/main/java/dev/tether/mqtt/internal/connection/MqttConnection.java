@@ -13,7 +13,6 @@ import dev.tether.mqtt.internal.codec.Disconnect;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.PacketDecoder;
 import dev.tether.mqtt.internal.codec.PacketEncoder;
-import dev.tether.mqtt.internal.codec.Pingreq;
 import dev.tether.mqtt.internal.codec.Pingresp;
 import dev.tether.mqtt.internal.codec.Publish;
 import dev.tether.mqtt.internal.codec.Properties;
@@ -29,20 +28,20 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
  * A connection to a broker speaking MQTT, over any {@link Transport}: writes, the reader loop and keep-alive. {@link #open} connects, sends CONNECT and waits for
- * the CONNACK; {@link #start} then runs the reader on a virtual thread and schedules the keep-alive
- * check on the {@link ConnectionTimer} shared by all connections. The reader only decodes and hands
- * packets to the {@link PacketListener}; writes go through one lock.
+ * the CONNACK; {@link #start} then runs the reader on a virtual thread and starts the
+ * {@link KeepAlive}, whose deadlines wait on the {@link ConnectionTimer} shared by all connections.
+ * The reader only decodes and hands packets to the {@link PacketListener}; writes go through one lock.
  *
- * <p>Keep-alive: a PINGREQ goes out when nothing was sent for half the keep-alive interval, so
- * the interval never passes without a packet [MQTT-3.1.2-20]; when nothing arrives for 1.5 times
- * the interval the connection is declared dead.
+ * <p>Keep-alive: a PINGREQ goes out when nothing was sent, or nothing received, for half the
+ * keep-alive interval, so the interval never passes without a packet [MQTT-3.1.2-20] and a live
+ * broker always has something to answer; when nothing arrives for 1.5 times
+ * the interval the connection is declared dead, at that deadline.
  * The silence clock does not run while the reader waits for room in a full message stream, since
  * then the client itself stops reading.
  */
@@ -78,16 +77,9 @@ public final class MqttConnection {
     private final Authentication authentication;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
-    private volatile long lastReceivedNanos = System.nanoTime();
-    private volatile long lastSentNanos = System.nanoTime();
-    private volatile boolean readerBlockedByConsumer;
+    private final KeepAlive keepAlive;
     private PacketListener listener;
     private Thread reader;
-    private volatile ScheduledFuture<?> keepAlive;
-    /** The latest thread the keep-alive check started to ping or to end the connection; joined on close. */
-    private volatile Thread keepAliveAction;
-    /** Set while a PINGREQ is being written, so a slow write is not joined by a second one. */
-    private final AtomicBoolean pinging = new AtomicBoolean();
 
     private MqttConnection(Transport transport, ProtocolVersion version, int maximumPacketSize, String name,
                            TransportOptions options, Traffic traffic) {
@@ -100,6 +92,7 @@ public final class MqttConnection {
         this.version = version;
         this.traffic = traffic;
         this.authentication = new Authentication(this, name, options.authenticator(), version);
+        this.keepAlive = new KeepAlive(this, name);
     }
 
     /**
@@ -196,13 +189,7 @@ public final class MqttConnection {
     public void start(PacketListener listener, Duration keepAliveInterval) {
         this.listener = listener;
         reader = Thread.ofVirtual().name("tether-reader-" + name).start(this::readLoop);
-        if (!keepAliveInterval.isZero()) {
-            long intervalNanos = keepAliveInterval.toNanos();
-            // Checked every quarter of the interval (at least every 10 ms), so a PINGREQ is never
-            // late by more than a fraction of it.
-            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
-            keepAlive = ConnectionTimer.every(tick, () -> checkKeepAlive(keepAliveInterval));
-        }
+        keepAlive.start(keepAliveInterval);
     }
 
     /** The largest packet the broker accepts; larger ones are refused by {@link #send}. */
@@ -269,7 +256,7 @@ public final class MqttConnection {
                 out.write(separatePayload);
             }
             out.flush();
-            lastSentNanos = System.nanoTime();
+            keepAlive.sent();
             traffic.bytesSent.add(size);
         } catch (IOException e) {
             MqttException lost = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: "
@@ -308,7 +295,7 @@ public final class MqttConnection {
             while (true) {
                 Packet packet;
                 while ((packet = input.decode()) != null) {
-                    lastReceivedNanos = System.nanoTime();
+                    keepAlive.received();
                     if (LOG.isLoggable(Level.TRACE)) {
                         LOG.log(Level.TRACE, "received " + packet);
                     }
@@ -325,12 +312,12 @@ public final class MqttConnection {
                         continue;
                     }
                     if (!(packet instanceof Pingresp)) {
-                        readerBlockedByConsumer = true;
+                        keepAlive.readerWaiting(true);
                         try {
                             listener.received(packet);
                         } finally {
-                            readerBlockedByConsumer = false;
-                            lastReceivedNanos = System.nanoTime();
+                            keepAlive.readerWaiting(false);
+                            keepAlive.received();
                         }
                     }
                 }
@@ -378,43 +365,6 @@ public final class MqttConnection {
                         + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
     }
 
-    /**
-     * Runs on the shared {@link ConnectionTimer}, so it must not block: the PINGREQ write (which
-     * waits when the socket's buffer is full) and the closing of a dead connection run on a
-     * virtual thread of their own.
-     */
-    private void checkKeepAlive(Duration interval) {
-        if (closed.get()) {
-            cancelKeepAlive();
-            return;
-        }
-        long intervalNanos = interval.toNanos();
-        long now = System.nanoTime();
-        long silence = now - lastReceivedNanos;
-        if (!readerBlockedByConsumer && silence > intervalNanos + intervalNanos / 2) {
-            cancelKeepAlive();
-            // Not skipped while a PINGREQ write is stuck on a full socket buffer: closing the
-            // socket is what ends that write.
-            keepAliveAction = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> fail(new MqttException(
-                    ReasonCode.KEEP_ALIVE_TIMEOUT, "broker " + name + " sent nothing for " + Duration.ofNanos(silence).toMillis()
-                    + " ms, 1.5 times the keep alive of " + interval + ": connection declared dead")));
-            return;
-        }
-        // Half the interval, checked every quarter: the PINGREQ leaves by three quarters of the
-        // interval, a quarter to spare for a late check. Pinging only near the end of the interval
-        // went past it under load, and a broker may allow no more than the interval (HiveMQ CE
-        // does for a keep alive of 1 s).
-        if (now - lastSentNanos >= intervalNanos / 2 && pinging.compareAndSet(false, true)) {
-            keepAliveAction = Thread.ofVirtual().name("tether-keepalive-" + name).start(() -> {
-                try {
-                    trySend(Pingreq.INSTANCE);
-                } finally {
-                    pinging.set(false);
-                }
-            });
-        }
-    }
-
     void trySend(Packet packet) {
         try {
             send(packet);
@@ -429,7 +379,7 @@ public final class MqttConnection {
             LOG.log(Level.INFO, "connection to {0} ended: {1}", name, cause.getMessage());
             authentication.connectionFailed(cause);
             closeQuietly(transport);
-            cancelKeepAlive();
+            keepAlive.stop();
             listener.closed(cause);
         }
     }
@@ -447,16 +397,9 @@ public final class MqttConnection {
             closeQuietly(transport);
             listener.closed(null);
         }
-        cancelKeepAlive();
+        keepAlive.stop();
         join(reader, timeout);
-        join(keepAliveAction, timeout);
-    }
-
-    private void cancelKeepAlive() {
-        ScheduledFuture<?> check = keepAlive;
-        if (check != null) {
-            check.cancel(false);
-        }
+        join(keepAlive.action(), timeout);
     }
 
     private static void join(Thread thread, Duration timeout) {
@@ -486,13 +429,13 @@ public final class MqttConnection {
     public void abandon() {
         if (closed.compareAndSet(false, true)) {
             closeQuietly(transport);
-            cancelKeepAlive();
+            keepAlive.stop();
         }
     }
 
     /** {@return whether the connection's threads have all ended} */
     public boolean threadsEnded() {
-        Thread action = keepAliveAction;
+        Thread action = keepAlive.action();
         return (reader == null || !reader.isAlive()) && (action == null || !action.isAlive());
     }
 
