@@ -201,7 +201,9 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * MQTT 5: asks the broker for response information in CONNACK.
+     * MQTT 5: asks the broker for response information in CONNACK (Request Response Information),
+     * which {@link ConnectResult#responseInformation()} then gives: a basis for response topics
+     * the broker allows. The broker may send none even when asked. Default false.
      *
      * @param request true to ask
      * @return this builder
