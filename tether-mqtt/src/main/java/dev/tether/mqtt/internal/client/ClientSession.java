@@ -4,6 +4,7 @@ import dev.tether.mqtt.ClientMetrics;
 import dev.tether.mqtt.ConnectResult;
 import dev.tether.mqtt.ConnectionEvent;
 import dev.tether.mqtt.ConnectionState;
+import dev.tether.mqtt.DisconnectRequest;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
@@ -12,6 +13,7 @@ import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
+import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.Disconnect;
 import dev.tether.mqtt.internal.codec.Properties;
@@ -177,9 +179,9 @@ public final class ClientSession {
         return subscriptions.unsubscribe(subscription);
     }
 
-    /** Unsubscribes filters, whichever subscription asked for them. */
-    public CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
-        return subscriptions.unsubscribeFilters(filters);
+    /** Unsubscribes filters, whichever subscription asked for them, with MQTT 5 user properties. */
+    public CompletableFuture<Void> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+        return subscriptions.unsubscribeFilters(filters, userProperties);
     }
 
     /** {@return the stream of every incoming message, made on first use} */
@@ -203,8 +205,22 @@ public final class ClientSession {
      * @param withWill whether an MQTT 5 broker is asked to publish the will anyway
      */
     public void close(boolean withWill) {
+        closeOnce(withWill && options.protocol() == ProtocolVersion.V5
+                ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY) : Disconnect.NORMAL);
+    }
+
+    /**
+     * Closes once, with the DISCONNECT {@code request} describes.
+     *
+     * @throws IllegalArgumentException if the request does not fit the CONNECT (see {@link Disconnects})
+     */
+    public void close(DisconnectRequest request) {
+        closeOnce(Disconnects.packet(request, connect));
+    }
+
+    private void closeOnce(Disconnect disconnect) {
         if (options.closing().compareAndSet(false, true)) {
-            close(options.closeTimeout(), withWill && options.protocol() == ProtocolVersion.V5);
+            close(options.closeTimeout(), disconnect);
         }
     }
 
@@ -359,7 +375,7 @@ public final class ClientSession {
      * Closes: stops reconnecting, waits for publishes in flight as long as {@code timeout} when
      * connected, then disconnects. Flows still unfinished fail with an exception saying so.
      */
-    private void close(Duration timeout, boolean withWill) {
+    private void close(Duration timeout, Disconnect disconnect) {
         if (reconnector != null) {
             reconnector.stop(timeout);
         }
@@ -374,8 +390,7 @@ public final class ClientSession {
                     ? MINIMUM_CLOSE_DEADLINE : twice);
             try {
                 outbound.awaitPublishesDone(timeout);
-                current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
-                        : Disconnect.NORMAL, timeout);
+                current.connection.close(disconnect, timeout);
             } finally {
                 deadline.cancel(false);
             }
