@@ -144,7 +144,8 @@ public record ConnectResult(boolean sessionPresent, String clientIdentifier, Dur
     /**
      * The identifier the broker assigned because the client connected without one (MQTT 5
      * Assigned Client Identifier); {@link #clientIdentifier()} is then the same. The client
-     * resumes its session under it when it reconnects.
+     * resumes its session under it when it reconnects, asking for it by name, so the CONNACK of a
+     * reconnect assigns nothing and this is null there while {@code clientIdentifier()} stays.
      *
      * @return the assigned identifier, or null when the client chose its own
      */

@@ -61,8 +61,12 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * The client identifier. Empty (the default) lets an MQTT 5 broker assign one; for MQTT 3.1.1
-     * the client generates one.
+     * The client identifier. Empty (the default) lets an MQTT 5 broker assign one
+     * ({@link ConnectResult#assignedClientIdentifier()}); the client resumes its session under
+     * the assigned identifier when it reconnects, but a new client cannot find that session again.
+     * For MQTT 3.1.1 the client generates one for a clean session; with
+     * {@code cleanStart(false)} an MQTT 3.1.1 client needs an identifier of its own, and
+     * {@link #connect()} refuses to go without one (MQTT-3.1.3-7).
      *
      * @param identifier the identifier, at most 65535 bytes of UTF-8
      * @return this builder
@@ -698,6 +702,8 @@ public final class MqttClientBuilder {
      * @return the connected client
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the broker cannot be reached or does not answer in time
+     * @throws IllegalArgumentException if the options contradict each other, such as MQTT 3.1.1
+     *     with {@code cleanStart(false)} and no identifier (MQTT-3.1.3-7)
      */
     public MqttClient connect() throws MqttException {
         return new MqttClient(ClientSession.connect(connect, flow, network, resilience));
