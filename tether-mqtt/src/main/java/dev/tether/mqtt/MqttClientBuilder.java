@@ -325,8 +325,21 @@ public final class MqttClientBuilder {
 
     /**
      * Whether the client follows an MQTT 5 Server Reference: a broker that refuses the connection
-     * or disconnects with "Use another server" or "Server moved" names the server to use instead.
-     * Off by default, since it lets a broker send the client (and its credentials) elsewhere.
+     * or disconnects with "Use another server" (0x9C) or "Server moved" (0x9D) names the server to
+     * use instead. Off by default, since it lets a broker send the client (and its credentials)
+     * elsewhere. The {@link ConnectionEvent.Lost} event and the {@link MqttException} carry the
+     * reason code and the reference either way.
+     *
+     * <p>When on, the referenced server may be one outside {@link #servers(String...)}: it is
+     * tried next (when connecting, right after the server that referred; when reconnecting, on the
+     * next attempt), once; should it fail, the configured servers are tried again as before. A
+     * reference such as {@code node-2:1883}, without a scheme, is reached the way the referring
+     * server was (TLS stays TLS, WebSocket keeps its path); one that would drop TLS is not
+     * followed. Only the first of several space-separated references is used.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().servers("mqtts://node-1").followServerReference(true).connect();
+     * }</pre>
      *
      * @param follow true to connect to the referenced server on the next attempt
      * @return this builder
