@@ -15,7 +15,6 @@ import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.testkit.BrokerExtension;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -32,52 +31,6 @@ class ConnackClientTest {
 
     @RegisterExtension
     static final BrokerExtension broker = BrokerExtension.hivemq();
-
-    /** MQTT 5 properties, written one by one. */
-    static final class PropertyBytes {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        PropertyBytes string(int id, String value) {
-            bytes.write(id);
-            bytes.writeBytes(FakeBroker.string(value));
-            return this;
-        }
-
-        PropertyBytes pair(int id, String name, String value) {
-            return string(id, name).raw(FakeBroker.string(value));
-        }
-
-        PropertyBytes twoBytes(int id, int value) {
-            bytes.write(id);
-            return raw(new byte[] {(byte) (value >> 8), (byte) value});
-        }
-
-        PropertyBytes fourBytes(int id, long value) {
-            bytes.write(id);
-            return raw(new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8), (byte) value});
-        }
-
-        PropertyBytes oneByte(int id, int value) {
-            bytes.write(id);
-            bytes.write(value);
-            return this;
-        }
-
-        private PropertyBytes raw(byte[] raw) {
-            bytes.writeBytes(raw);
-            return this;
-        }
-
-        /** A CONNACK with these properties; their length must stay below 128 bytes. */
-        byte[] connack(boolean sessionPresent, int code) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.write(sessionPresent ? 1 : 0);
-            body.write(code);
-            body.write(bytes.size());
-            body.writeBytes(bytes.toByteArray());
-            return FakeBroker.packet(0x20, body.toByteArray());
-        }
-    }
 
     @Test
     void everyPropertyOfTheConnackReachesTheResultAndIsMarkedAsSent() throws Exception {

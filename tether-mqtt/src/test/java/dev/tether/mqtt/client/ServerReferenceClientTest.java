@@ -10,7 +10,6 @@ import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.testkit.BrokerExtension;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,14 +33,7 @@ class ServerReferenceClientTest {
 
     /** A DISCONNECT with reason code {@code code} and a Server Reference. */
     private static byte[] referringDisconnect(int code, String reference) {
-        ByteArrayOutputStream properties = new ByteArrayOutputStream();
-        properties.write(0x1C);
-        properties.writeBytes(FakeBroker.string(reference));
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(code);
-        body.write(properties.size());
-        body.writeBytes(properties.toByteArray());
-        return FakeBroker.packet(0xE0, body.toByteArray());
+        return new PropertyBytes().string(0x1C, reference).disconnect(code);
     }
 
     private static FakeBroker accepting() {
