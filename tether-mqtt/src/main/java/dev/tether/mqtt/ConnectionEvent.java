@@ -45,6 +45,11 @@ public sealed interface ConnectionEvent {
     /**
      * The connection ended without the application closing the client.
      *
+     * <pre>{@code
+     * case ConnectionEvent.Lost l when l.serverReference() != null ->
+     *         log.info("the broker sent us to {} ({})", l.serverReference(), l.reasonCode());
+     * }</pre>
+     *
      * @param cause why: the broker's DISCONNECT, a network error, a keep-alive timeout...
      */
     record Lost(MqttException cause) implements ConnectionEvent {
@@ -52,6 +57,27 @@ public sealed interface ConnectionEvent {
         /** Validates. */
         public Lost {
             Objects.requireNonNull(cause, "cause");
+        }
+
+        /**
+         * Why, as MQTT says: the reason code of the broker's DISCONNECT, such as
+         * {@link ReasonCode#SERVER_MOVED}, or the client's own for a network error or timeout.
+         *
+         * @return the cause's reason code
+         */
+        public ReasonCode reasonCode() {
+            return cause.reasonCode();
+        }
+
+        /**
+         * The server the broker's DISCONNECT referred the client to (Use another server, Server
+         * moved), which the next reconnect attempt goes to when
+         * {@link MqttClientBuilder#followServerReference(boolean)} is on.
+         *
+         * @return the Server Reference as the broker sent it, or null
+         */
+        public String serverReference() {
+            return cause.serverReference();
         }
     }
 

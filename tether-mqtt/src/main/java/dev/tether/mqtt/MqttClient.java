@@ -371,10 +371,34 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttException if the broker refused
      */
     public void unsubscribe(String... filters) throws MqttException {
+        if (filters.length > 0) {
+            unsubscribe(List.of(filters), List.of());
+        }
+    }
+
+    /**
+     * Unsubscribes filters directly with one UNSUBSCRIBE that carries MQTT 5 user properties.
+     *
+     * <pre>{@code
+     * client.unsubscribe(List.of("sensors/#"), List.of(UserProperty.of("tenant", "acme")));
+     * }</pre>
+     *
+     * @param filters the topic filters, at least one
+     * @param userProperties the UNSUBSCRIBE's user properties, in order
+     * @throws MqttException if the broker refused
+     * @throws IllegalArgumentException if a filter is invalid, there is none [MQTT-3.10.3-2], or
+     *     user properties are given to an MQTT 3.1.1 client
+     */
+    public void unsubscribe(List<String> filters, List<UserProperty> userProperties) throws MqttException {
+        if (filters.isEmpty()) {
+            throw new IllegalArgumentException("an UNSUBSCRIBE needs at least one topic filter (MQTT-3.10.3-2)");
+        }
         for (String filter : filters) {
             TopicFilter.of(filter);
         }
-        await(session.unsubscribeFilters(List.of(filters)), session.operationTimeout(), "unsubscribe from", List.of(filters), null);
+        List<String> copy = List.copyOf(filters);
+        await(session.unsubscribeFilters(copy, List.copyOf(userProperties)), session.operationTimeout(), "unsubscribe from",
+                copy, null);
     }
 
     /**
@@ -494,6 +518,25 @@ public final class MqttClient implements AutoCloseable {
      */
     public void closeWithWill() {
         session.close(true);
+    }
+
+    /**
+     * Like {@link #close()}, with an MQTT 5 DISCONNECT that carries what {@code disconnect} says:
+     * a reason code (0x04 has the broker publish the will), a reason string, user properties and
+     * a new session expiry (zero ends the session the broker would otherwise keep). Sent only if
+     * the client is connected at the time; while it reconnects there is no connection to send it on.
+     *
+     * <pre>{@code
+     * client.close(DisconnectRequest.newBuilder().sessionExpiry(Duration.ZERO).reasonString("decommissioned").build());
+     * }</pre>
+     *
+     * @param disconnect what the DISCONNECT says
+     * @throws IllegalArgumentException before anything is closed, if the client speaks MQTT 3.1.1
+     *     and the request is more than a normal disconnection, or it sets a non-zero session
+     *     expiry though the client connected with none [MQTT-3.14.2-2]
+     */
+    public void close(DisconnectRequest disconnect) {
+        session.close(java.util.Objects.requireNonNull(disconnect, "disconnect"));
     }
 
     /** {@return whether the client's reader and keep-alive threads have ended; true after close} */

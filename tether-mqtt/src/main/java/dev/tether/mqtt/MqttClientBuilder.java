@@ -61,8 +61,12 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * The client identifier. Empty (the default) lets an MQTT 5 broker assign one; for MQTT 3.1.1
-     * the client generates one.
+     * The client identifier. Empty (the default) lets an MQTT 5 broker assign one
+     * ({@link ConnectResult#assignedClientIdentifier()}); the client resumes its session under
+     * the assigned identifier when it reconnects, but a new client cannot find that session again.
+     * For MQTT 3.1.1 the client generates one for a clean session; with
+     * {@code cleanStart(false)} an MQTT 3.1.1 client needs an identifier of its own, and
+     * {@link #connect()} refuses to go without one (MQTT-3.1.3-7).
      *
      * @param identifier the identifier, at most 65535 bytes of UTF-8
      * @return this builder
@@ -202,7 +206,9 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * MQTT 5: asks the broker for response information in CONNACK.
+     * MQTT 5: asks the broker for response information in CONNACK (Request Response Information),
+     * which {@link ConnectResult#responseInformation()} then gives: a basis for response topics
+     * the broker allows. The broker may send none even when asked. Default false.
      *
      * @param request true to ask
      * @return this builder
@@ -320,8 +326,21 @@ public final class MqttClientBuilder {
 
     /**
      * Whether the client follows an MQTT 5 Server Reference: a broker that refuses the connection
-     * or disconnects with "Use another server" or "Server moved" names the server to use instead.
-     * Off by default, since it lets a broker send the client (and its credentials) elsewhere.
+     * or disconnects with "Use another server" (0x9C) or "Server moved" (0x9D) names the server to
+     * use instead. Off by default, since it lets a broker send the client (and its credentials)
+     * elsewhere. The {@link ConnectionEvent.Lost} event and the {@link MqttException} carry the
+     * reason code and the reference either way.
+     *
+     * <p>When on, the referenced server may be one outside {@link #servers(String...)}: it is
+     * tried next (when connecting, right after the server that referred; when reconnecting, on the
+     * next attempt), once; should it fail, the configured servers are tried again as before. A
+     * reference such as {@code node-2:1883}, without a scheme, is reached the way the referring
+     * server was (TLS stays TLS, WebSocket keeps its path); one that would drop TLS is not
+     * followed. Only the first of several space-separated references is used.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().servers("mqtts://node-1").followServerReference(true).connect();
+     * }</pre>
      *
      * @param follow true to connect to the referenced server on the next attempt
      * @return this builder
@@ -697,6 +716,8 @@ public final class MqttClientBuilder {
      * @return the connected client
      * @throws MqttConnectException if the broker refused the connection
      * @throws MqttException if the broker cannot be reached or does not answer in time
+     * @throws IllegalArgumentException if the options contradict each other, such as MQTT 3.1.1
+     *     with {@code cleanStart(false)} and no identifier (MQTT-3.1.3-7)
      */
     public MqttClient connect() throws MqttException {
         return new MqttClient(ClientSession.connect(connect, flow, network, resilience));

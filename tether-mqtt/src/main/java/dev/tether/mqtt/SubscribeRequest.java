@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A SUBSCRIBE with one or more topic filters, each with its maximum QoS and MQTT 5 options.
+ * A SUBSCRIBE with one or more topic filters, each with its maximum QoS and MQTT 5 options, and
+ * the MQTT 5 user properties of the packet.
  *
  * <pre>{@code
  * Subscription s = client.subscribe(SubscribeRequest.newBuilder()
  *         .filter("sensors/+/temperature", Qos.AT_LEAST_ONCE)
  *         .filter("alerts/#", Qos.EXACTLY_ONCE, true, false, SubscribeRequest.RETAIN_NEVER)
+ *         .userProperty("tenant", "acme")
  *         .build());
  * }</pre>
  */
@@ -53,9 +55,11 @@ public final class SubscribeRequest {
     }
 
     private final List<Entry> entries;
+    private final List<UserProperty> userProperties;
 
-    private SubscribeRequest(List<Entry> entries) {
+    private SubscribeRequest(List<Entry> entries, List<UserProperty> userProperties) {
         this.entries = List.copyOf(entries);
+        this.userProperties = List.copyOf(userProperties);
     }
 
     /**
@@ -85,6 +89,11 @@ public final class SubscribeRequest {
         return entries.stream().map(Entry::filter).toList();
     }
 
+    /** {@return the MQTT 5 user properties of the SUBSCRIBE, in order; empty if none} */
+    public List<UserProperty> userProperties() {
+        return userProperties;
+    }
+
     /**
      * Builds a {@link SubscribeRequest}.
      *
@@ -94,8 +103,26 @@ public final class SubscribeRequest {
      */
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
+        private final List<UserProperty> userProperties = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds an MQTT 5 user property to the SUBSCRIBE; it goes out again whenever the client
+         * subscribes again after the broker lost the session.
+         *
+         * <pre>{@code
+         * SubscribeRequest.newBuilder().filter("a/#", Qos.AT_LEAST_ONCE).userProperty("tenant", "acme").build();
+         * }</pre>
+         *
+         * @param name the property name
+         * @param value the property value
+         * @return this builder
+         */
+        public Builder userProperty(String name, String value) {
+            userProperties.add(UserProperty.of(name, value));
+            return this;
         }
 
         /**
@@ -135,7 +162,7 @@ public final class SubscribeRequest {
             if (entries.isEmpty()) {
                 throw new IllegalArgumentException("a SUBSCRIBE needs at least one topic filter (MQTT-3.8.3-2)");
             }
-            return new SubscribeRequest(entries);
+            return new SubscribeRequest(entries, userProperties);
         }
     }
 }

@@ -4,20 +4,19 @@ import dev.tether.mqtt.ClientMetrics;
 import dev.tether.mqtt.ConnectResult;
 import dev.tether.mqtt.ConnectionEvent;
 import dev.tether.mqtt.ConnectionState;
+import dev.tether.mqtt.DisconnectRequest;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
-import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
-import dev.tether.mqtt.internal.codec.Connack;
+import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.Disconnect;
 import dev.tether.mqtt.internal.codec.Properties;
-import dev.tether.mqtt.internal.codec.Property;
 import dev.tether.mqtt.internal.connection.Traffic;
 import dev.tether.mqtt.internal.session.MemoryStateStore;
 import dev.tether.mqtt.internal.session.MessageStream;
@@ -53,6 +52,8 @@ public final class ClientSession {
     private static final Duration MINIMUM_CLOSE_DEADLINE = Duration.ofSeconds(1);
 
     private final ClientOptions options;
+    /** The CONNECT as configured: what each CONNACK answers. */
+    private final Connect connect;
     private final StateStore store;
     private final OutboundFlows outbound;
     private final Traffic traffic;
@@ -79,9 +80,10 @@ public final class ClientSession {
     private Reconnector reconnector;
     private int epochs;
 
-    private ClientSession(ClientOptions options, StateStore store, OutboundFlows outbound, Traffic traffic,
+    private ClientSession(ClientOptions options, Connect connect, StateStore store, OutboundFlows outbound, Traffic traffic,
                   ConnectionEvents events, String clientIdentifier) {
         this.options = options;
+        this.connect = connect;
         this.store = store;
         this.outbound = outbound;
         this.traffic = traffic;
@@ -116,7 +118,7 @@ public final class ClientSession {
         ConnectionEvents events = new ConnectionEvents();
         resilience.connectionListeners().forEach(events::addListener); // they end with the Closed event, emitted on failure below
         StateStore store = api.stateStore(resilience.sessionStore());
-        ClientSession session = new ClientSession(options, store, flow.outboundFlows(store, connect.protocol()),
+        ClientSession session = new ClientSession(options, first, store, flow.outboundFlows(store, connect.protocol()),
                 traffic, events, clientId);
         Connector.Accepted accepted;
         try {
@@ -138,22 +140,6 @@ public final class ClientSession {
     private void recover(StateStore.Recovered recovered) {
         outbound.recover(recovered);
         inbound.recover(recovered.incoming());
-    }
-
-    private static ConnectResult connectResult(Connack connack, ClientOptions options, String clientIdentifier) {
-        Properties p = connack.properties();
-        long serverKeepAlive = p.integer(Property.SERVER_KEEP_ALIVE, -1);
-        String assigned = p.string(Property.ASSIGNED_CLIENT_IDENTIFIER);
-        return new ConnectResult(connack.sessionPresent(), assigned != null ? assigned : clientIdentifier,
-                serverKeepAlive >= 0 ? Duration.ofSeconds(serverKeepAlive) : options.keepAlive(), // [MQTT-3.1.2-21]
-                (int) p.integer(Property.RECEIVE_MAXIMUM, 65_535),
-                Qos.of((int) p.integer(Property.MAXIMUM_QOS, 2)),
-                p.integer(Property.RETAIN_AVAILABLE, 1) == 1,
-                (int) Math.min(Integer.MAX_VALUE, p.integer(Property.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE)),
-                (int) p.integer(Property.TOPIC_ALIAS_MAXIMUM, 0),
-                p.integer(Property.WILDCARD_SUBSCRIPTION_AVAILABLE, 1) == 1,
-                options.protocol() == ProtocolVersion.V5 && p.integer(Property.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1) == 1,
-                p.integer(Property.SHARED_SUBSCRIPTION_AVAILABLE, 1) == 1);
     }
 
     // --- what the API calls ---
@@ -193,9 +179,9 @@ public final class ClientSession {
         return subscriptions.unsubscribe(subscription);
     }
 
-    /** Unsubscribes filters, whichever subscription asked for them. */
-    public CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
-        return subscriptions.unsubscribeFilters(filters);
+    /** Unsubscribes filters, whichever subscription asked for them, with MQTT 5 user properties. */
+    public CompletableFuture<Void> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+        return subscriptions.unsubscribeFilters(filters, userProperties);
     }
 
     /** {@return the stream of every incoming message, made on first use} */
@@ -219,8 +205,22 @@ public final class ClientSession {
      * @param withWill whether an MQTT 5 broker is asked to publish the will anyway
      */
     public void close(boolean withWill) {
+        closeOnce(withWill && options.protocol() == ProtocolVersion.V5
+                ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY) : Disconnect.NORMAL);
+    }
+
+    /**
+     * Closes once, with the DISCONNECT {@code request} describes.
+     *
+     * @throws IllegalArgumentException if the request does not fit the CONNECT (see {@link Disconnects})
+     */
+    public void close(DisconnectRequest request) {
+        closeOnce(Disconnects.packet(request, connect));
+    }
+
+    private void closeOnce(Disconnect disconnect) {
         if (options.closing().compareAndSet(false, true)) {
-            close(options.closeTimeout(), withWill && options.protocol() == ProtocolVersion.V5);
+            close(options.closeTimeout(), disconnect);
         }
     }
 
@@ -258,7 +258,7 @@ public final class ClientSession {
                 accepted.opened().connection().abandon();
                 return;
             }
-            ConnectResult result = connectResult(accepted.opened().connack(), options, clientIdentifier);
+            ConnectResult result = ConnectResults.of(connect, accepted.opened().connack(), clientIdentifier);
             newLink = new Link(accepted.opened().connection(), result, ++epochs, accepted.server().toString(), this, inbound);
             clientIdentifier = result.clientIdentifier();
             lastResult = result;
@@ -375,7 +375,7 @@ public final class ClientSession {
      * Closes: stops reconnecting, waits for publishes in flight as long as {@code timeout} when
      * connected, then disconnects. Flows still unfinished fail with an exception saying so.
      */
-    private void close(Duration timeout, boolean withWill) {
+    private void close(Duration timeout, Disconnect disconnect) {
         if (reconnector != null) {
             reconnector.stop(timeout);
         }
@@ -390,8 +390,7 @@ public final class ClientSession {
                     ? MINIMUM_CLOSE_DEADLINE : twice);
             try {
                 outbound.awaitPublishesDone(timeout);
-                current.connection.close(withWill ? new Disconnect(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE, Properties.EMPTY)
-                        : Disconnect.NORMAL, timeout);
+                current.connection.close(disconnect, timeout);
             } finally {
                 deadline.cancel(false);
             }

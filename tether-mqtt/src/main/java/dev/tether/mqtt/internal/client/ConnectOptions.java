@@ -154,10 +154,22 @@ public final class ConnectOptions {
         return identifier.isEmpty();
     }
 
-    /** {@return the identifier to connect with: for MQTT 3.1.1 without one, a generated one} */
+    /**
+     * The identifier to connect with: for MQTT 3.1.1 without one, a generated one, but only for a
+     * clean session, which nobody needs to find again.
+     *
+     * @throws IllegalArgumentException for MQTT 3.1.1 without an identifier and with clean session off
+     */
     String clientIdentifier() {
-        return identifier.isEmpty() && protocol == ProtocolVersion.V3_1_1
-                ? "tether-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) : identifier;
+        if (!identifier.isEmpty() || protocol != ProtocolVersion.V3_1_1) {
+            return identifier;
+        }
+        if (!cleanStart) {
+            throw new IllegalArgumentException("MQTT 3.1.1 without a client identifier needs a clean session"
+                    + " (MQTT-3.1.3-7): set identifier(...) to keep a session across connections, or cleanStart(true);"
+                    + " an identifier made up by the client would differ on every run, and nobody could resume its session");
+        }
+        return "tether-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tether.mqtt.internal.client;
 
 import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.ServerSelection;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.connection.MqttConnection;
@@ -35,6 +36,8 @@ final class Connector {
     private final Duration connectTimeout;
     private final Traffic traffic;
     private volatile Endpoint referred;
+    /** The server of the latest accepted connection: a reference in its DISCONNECT is read against it. */
+    private volatile Endpoint current;
 
     Connector(List<Endpoint> servers, TransportOptions transport, ServerSelection selection, boolean followServerReference, Connect first,
               int maximumPacketSize, Duration connectTimeout, Traffic traffic) {
@@ -62,13 +65,13 @@ final class Connector {
         for (int i = 0; i < order.size(); i++) {
             Endpoint server = order.get(i);
             try {
-                return new Accepted(MqttConnection.open(server, transport, first, maximumPacketSize, connectTimeout, traffic), server);
+                return accepted(MqttConnection.open(server, transport, first, maximumPacketSize, connectTimeout, traffic), server);
             } catch (MqttException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
                 failure = e;
-                Endpoint reference = referenceOf(e);
+                Endpoint reference = referenceOf(e, server);
                 if (reference != null && !order.subList(i + 1, order.size()).contains(reference)) {
                     order.add(i + 1, reference);
                 }
@@ -86,14 +89,19 @@ final class Connector {
         Connect connect = new Connect(first.version(), clientIdentifier, false, first.keepAliveSeconds(), first.properties(),
                 first.will(), first.username(), first.password());
         try {
-            return new Accepted(MqttConnection.open(server, transport, connect, maximumPacketSize, connectTimeout, traffic), server);
+            return accepted(MqttConnection.open(server, transport, connect, maximumPacketSize, connectTimeout, traffic), server);
         } catch (MqttException e) {
-            Endpoint reference = referenceOf(e);
+            Endpoint reference = referenceOf(e, server);
             if (reference != null) {
                 referred = reference;
             }
             throw e;
         }
+    }
+
+    private Accepted accepted(MqttConnection.Opened opened, Endpoint server) {
+        current = server;
+        return new Accepted(opened, server);
     }
 
     /** The server for an attempt to reconnect: one the broker referred to, else by the configured order. */
@@ -111,16 +119,22 @@ final class Connector {
 
     /** A lost connection may carry a Server Reference in the broker's DISCONNECT. */
     void lost(MqttException cause) {
-        Endpoint reference = referenceOf(cause);
+        Endpoint reference = current == null ? null : referenceOf(cause, current);
         if (reference != null) {
             referred = reference;
         }
     }
 
-    /** The server a refusal or DISCONNECT refers to, if following references is allowed and it parses. */
-    private Endpoint referenceOf(MqttException e) {
+    /**
+     * The server a refusal or DISCONNECT from {@code from} refers to, if following references is
+     * allowed, the reason code is one that refers (0x9C, 0x9D; MQTT 5, 4.11) and it parses. A
+     * reference without a scheme is reached the way {@code from} was (so TLS stays TLS); one that
+     * would drop the TLS {@code from} had is not followed.
+     */
+    private Endpoint referenceOf(MqttException e, Endpoint from) {
         String reference = e.serverReference();
-        if (reference == null || reference.isBlank()) {
+        if (reference == null || reference.isBlank()
+                || e.reasonCode() != ReasonCode.USE_ANOTHER_SERVER && e.reasonCode() != ReasonCode.SERVER_MOVED) {
             return null;
         }
         if (!followServerReference) {
@@ -130,7 +144,17 @@ final class Connector {
         }
         String firstReference = reference.trim().split("\\s+")[0];
         try {
-            return Endpoint.parse(firstReference.contains("://") ? firstReference : "mqtt://" + firstReference);
+            Endpoint target = Endpoint.parse(firstReference.contains("://") ? firstReference : switch (from.scheme()) {
+                case TLS -> "mqtts://" + firstReference;
+                case WS -> "ws://" + firstReference + from.path();
+                case WSS -> "wss://" + firstReference + from.path();
+                case TCP, UNIX -> "mqtt://" + firstReference;
+            });
+            if (from.scheme().secure() && !target.scheme().secure()) {
+                LOG.log(System.Logger.Level.WARNING, "the broker refers to server {0} without TLS; not followed", reference);
+                return null;
+            }
+            return target;
         } catch (IllegalArgumentException invalid) {
             LOG.log(System.Logger.Level.WARNING, "the broker refers to server \"{0}\", which is not a server address: {1}",
                     reference, invalid.getMessage());

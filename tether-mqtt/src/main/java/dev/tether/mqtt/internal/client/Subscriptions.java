@@ -9,6 +9,7 @@ import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.SubscribeResult;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
+import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.Properties;
 import dev.tether.mqtt.internal.codec.Property;
@@ -113,7 +114,16 @@ final class Subscriptions {
         }
         Properties properties = subscriptionId == 0 ? Properties.EMPTY
                 : Properties.builder().integer(Property.SUBSCRIPTION_IDENTIFIER, subscriptionId).build();
-        return new Subscribe(1, entries, properties);
+        return new Subscribe(1, entries, withUserProperties(properties, request.userProperties()));
+    }
+
+    private static Properties withUserProperties(Properties properties, List<UserProperty> userProperties) {
+        if (userProperties.isEmpty()) {
+            return properties;
+        }
+        Properties.Builder builder = properties.toBuilder();
+        userProperties.forEach(builder::userProperty);
+        return builder.build();
     }
 
     /**
@@ -137,6 +147,7 @@ final class Subscriptions {
 
     /** What the broker said it does not support fails here, before anything is sent. */
     private void checkSupported(SubscribeRequest request) throws MqttException {
+        checkUserProperties(request.userProperties(), "SUBSCRIBE");
         for (SubscribeRequest.Entry entry : request.entries()) {
             TopicFilter filter = entry.filter();
             if (filter.hasWildcards() && !session.connected().wildcardSubscriptionAvailable()) {
@@ -169,14 +180,27 @@ final class Subscriptions {
         return unsubscribeFilters(filters);
     }
 
+    private void checkUserProperties(List<UserProperty> userProperties, String packet) {
+        if (!v5 && !userProperties.isEmpty()) {
+            throw new IllegalArgumentException("user properties on " + packet + " need MQTT 5");
+        }
+    }
+
     /** Unsubscribes filters, whichever subscription asked for them. */
     CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
+        return unsubscribeFilters(filters, List.of());
+    }
+
+    /** Unsubscribes filters with an UNSUBSCRIBE carrying {@code userProperties} (MQTT 5). */
+    CompletableFuture<Void> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+        checkUserProperties(userProperties, "UNSUBSCRIBE");
         if (filters.isEmpty() || session.isEnded() || options.isClosing()) {
             return CompletableFuture.completedFuture(null);
         }
         router.unsubscribed(filters);
+        Unsubscribe unsubscribe = new Unsubscribe(1, filters, withUserProperties(Properties.EMPTY, userProperties));
         try {
-            return outbound.control(new Unsubscribe(1, filters, Properties.EMPTY)).thenCompose(packet -> {
+            return outbound.control(unsubscribe).thenCompose(packet -> {
                 Unsuback unsuback = (Unsuback) packet;
                 for (ReasonCode code : unsuback.reasonCodes()) {
                     if (code.isError()) {

@@ -1,5 +1,6 @@
 package dev.tether.mqtt.internal.codec;
 
+import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
 import java.util.Objects;
 
@@ -9,6 +10,11 @@ public record Connack(boolean sessionPresent, ReasonCode reasonCode, Properties 
     public Connack {
         Objects.requireNonNull(reasonCode, "reason code");
         Objects.requireNonNull(properties, "properties");
+    }
+
+    /** {@return the reason code's byte on the wire in {@code version}: MQTT 3.1.1's return codes number their own way} */
+    public int wireValue(ProtocolVersion version) {
+        return ReasonCodes.wireValue(version, PacketType.CONNACK, reasonCode);
     }
 
     @Override

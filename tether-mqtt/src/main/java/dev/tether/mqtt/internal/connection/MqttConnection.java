@@ -131,11 +131,7 @@ public final class MqttConnection {
                         + reply.type() + " instead of CONNACK [MQTT-3.2.0-1]");
             }
             if (connack.reasonCode().isError()) {
-                String reason = connack.properties().string(Property.REASON_STRING);
-                String reference = connack.properties().string(Property.SERVER_REFERENCE);
-                throw new MqttConnectException(connack.reasonCode(), "broker " + name + " refused the connection: "
-                        + connack.reasonCode().describe() + (reason == null ? "" : ": " + reason)
-                        + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
+                throw Refusals.refused(connack, connect.version(), name);
             }
             if (authenticator != null) {
                 authenticator.onSuccess(Authentication.authData(connack.properties()));
