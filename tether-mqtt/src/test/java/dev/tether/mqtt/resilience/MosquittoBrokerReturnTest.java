@@ -47,7 +47,7 @@ class MosquittoBrokerReturnTest extends BrokerReturnBehaviour {
             System.out.printf("RESILIENCE: return-after-outage broker=mosquitto fault=kill-restart outageMs=%d"
                             + " attemptsDuringOutage=%d restartTookMs=%d connectedAfterReturnMs=%d%n",
                     (restarting - killedAt) / 1_000_000, attempts, (backAt - restarting) / 1_000_000, back.toMillis());
-            assertTrue(attempts >= 5, "the client kept trying during the outage: " + attempts + " attempts");
+            assertTrue(attempts >= 2, "the client kept trying during the outage: " + attempts + " attempts");
             assertTrue(back.compareTo(BACK_WITHIN) <= 0, "connected again only " + back + " after the broker's return,"
                     + " more than " + BACK_WITHIN + " (" + PROMISED + " promised, the rest slack for a loaded machine)");
         }
