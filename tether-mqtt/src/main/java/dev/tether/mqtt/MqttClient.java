@@ -403,17 +403,30 @@ public final class MqttClient implements AutoCloseable {
 
     /**
      * Every incoming message, once, in arrival order, like aiomqtt's {@code client.messages}:
-     * iterate it from any thread; iteration ends when the client closes. Messages are kept for it
-     * from the first call on; it holds at most {@code maxQueuedIncoming} of them, after which the
-     * client stops reading from the broker until they are taken. A message that also matches a
-     * {@link Subscription} goes to both streams, once each, and is acknowledged as soon as
-     * either has given it out.
+     * iterate it from any thread; iteration ends when the client closes. It holds at most
+     * {@code maxQueuedIncoming} messages, after which the client stops reading from the broker
+     * until they are taken.
      *
-     * <p>When the broker resumed a session ({@link ConnectResult#sessionPresent()}), the QoS 1/2
-     * messages it queued while the client was away arrive right after connecting, before any
-     * stream exists: the client holds them unacknowledged (at most {@code maxQueuedIncoming}, then
-     * it stops reading) until a new {@link Subscription} whose filters match, or this stream,
-     * claims them.
+     * <p>It receives messages while it is being consumed: from the first call of its
+     * {@code iterator()} on. A message goes to every stream being consumed: this one, and each
+     * {@link Subscription} being consumed whose filters match it, once each; it is acknowledged
+     * once every one of them has given it out, so keep taking from each (a broker sends only so
+     * many unacknowledged messages). A subscription nobody reads gets nothing and holds nothing
+     * back, so subscribing and ignoring the result while iterating here is fine:
+     *
+     * <pre>{@code
+     * client.subscribe("temperature/#", Qos.AT_LEAST_ONCE); // not closed: that would unsubscribe
+     * for (MqttMessage message : client.messages()) {
+     *     System.out.println(message.topic() + ": " + message.payloadAsString());
+     * }
+     * }</pre>
+     *
+     * <p>Messages that come before any stream is consumed, such as retained messages right after
+     * a SUBSCRIBE, are held (at most {@code maxQueuedIncoming}, then the client stops reading)
+     * for the first matching stream that starts being consumed, which gets them first, in order.
+     * The same goes for the QoS 1/2 messages a resumed session ({@link ConnectResult#sessionPresent()})
+     * delivers right after connecting: they stay unacknowledged until this stream or a
+     * {@link Subscription} whose filters match claims them.
      *
      * @return the stream of all incoming messages, the same every call
      */

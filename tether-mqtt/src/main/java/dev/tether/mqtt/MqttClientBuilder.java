@@ -266,7 +266,8 @@ public final class MqttClientBuilder {
     }
 
     /**
-     * How many messages each stream (a subscription, or {@link MqttClient#messages()}) buffers.
+     * How many messages each stream being consumed (a subscription, or {@link MqttClient#messages()})
+     * buffers, and how many are held for the streams not consumed yet (see {@link Subscription}).
      * When one is full the client stops reading from the broker until a consumer takes a message:
      * TCP backpressure, nothing dropped. Default 1000.
      *

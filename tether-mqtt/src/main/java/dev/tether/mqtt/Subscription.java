@@ -13,14 +13,26 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The messages of one SUBSCRIBE: an {@link Iterable} that blocks for the next message, and an
- * {@link AutoCloseable} whose {@link #close()} unsubscribes. Messages are buffered from the moment
- * the SUBSCRIBE is sent, so retained messages are not missed; each matching message arrives once,
+ * {@link AutoCloseable} whose {@link #close()} unsubscribes. Each matching message arrives once,
  * even when several of its filters match.
  *
- * <p>A QoS 1 or 2 message is acknowledged to the broker once it has been taken from here (or
- * from another stream it also went to, such as {@link MqttClient#messages()}) — never before. At most {@code maxQueuedIncoming} messages
- * wait here; when that many are waiting the client stops reading from the broker until one is
- * taken, so nothing is dropped.
+ * <p>A subscription receives messages while it is being consumed: from the first call of
+ * {@link #iterator()}, {@link #receive()}, {@link #receive(Duration)} or {@link #poll()} on,
+ * until it is closed. A message goes to every stream being consumed that it matches (other
+ * subscriptions, {@link MqttClient#messages()}). One that no stream being consumed matches, such
+ * as a retained message that follows the SUBSCRIBE before the first take, is held for the first
+ * matching stream that starts being consumed, which gets it first, in order. So a subscription
+ * nobody reads holds nothing back: what it matches goes to the streams being read. Only when
+ * nothing being read matches do its messages wait for it, at most {@code maxQueuedIncoming},
+ * after which the client stops reading from the broker until a matching stream is read or the
+ * subscription is closed.
+ *
+ * <p>A QoS 1 or 2 message is acknowledged to the broker once every stream it went to has given
+ * it out (or was closed), and in manual mode once it was also {@linkplain MqttMessage#ack()
+ * acknowledged} — never before. So keep taking from every stream you started consuming, each on
+ * a thread of its own or in turn: a broker sends only so many unacknowledged messages, and then
+ * waits. At most {@code maxQueuedIncoming} messages wait here; when that many are waiting the
+ * client stops reading from the broker until one is taken, so nothing is dropped.
  *
  * <p>When the connection is lost for good, {@link #receive()} throws the {@link MqttException}
  * and iteration throws it wrapped in an {@link UncheckedIOException}; when the subscription or
@@ -79,7 +91,7 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
     }
 
     /**
-     * Waits for the next message.
+     * Waits for the next message; the first call starts consuming the subscription.
      *
      * @return the message, or null once the subscription or client is closed
      * @throws MqttException if the connection was lost for good
@@ -90,7 +102,8 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
     }
 
     /**
-     * Waits at most {@code timeout} for the next message.
+     * Waits at most {@code timeout} for the next message; the first call starts consuming the
+     * subscription.
      *
      * @param timeout how long to wait
      * @return the message, or null if none came in time or the subscription is closed
@@ -102,7 +115,8 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
     }
 
     /**
-     * Takes the next message if one is waiting, like {@code BlockingQueue.poll()}.
+     * Takes the next message if one is waiting, like {@code BlockingQueue.poll()}; the first call
+     * starts consuming the subscription, so the messages held for it are waiting once it returns.
      *
      * @return the message, or null when none is waiting
      * @throws MqttException if the connection was lost for good
@@ -118,7 +132,7 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
 
     /**
      * {@return an iterator that blocks in {@code hasNext()} for the next message and ends when the
-     * subscription or client is closed}
+     * subscription or client is closed} Making it starts consuming the subscription.
      *
      * @throws UncheckedIOException from {@code hasNext()} if the connection was lost for good
      */
@@ -155,8 +169,10 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
         private MqttMessage next;
         private boolean ended;
 
+        /** Starts consuming the stream: from now on messages are routed into it. */
         StreamIterator(MessageStream<MqttMessage> stream) {
             this.stream = stream;
+            stream.consume();
         }
 
         @Override

@@ -90,7 +90,7 @@ public final class ClientSession {
         this.events = events;
         this.clientIdentifier = clientIdentifier;
         Replies replies = new Replies();
-        this.router = new MessageRouter(options, ended);
+        this.router = new MessageRouter(options, ended, droppedIncoming);
         this.inbound = new InboundFlows(this, options, store, outbound, replies, router);
         this.subscriptions = new Subscriptions(this, options, outbound, router, replies, droppedIncoming);
         this.publisher = new Publisher(this, options, outbound, replies);

@@ -75,9 +75,6 @@ final class InboundFlows {
         }
     }
 
-    /**
-     * Subscribes every open subscription again, as it was asked for, because the broker started a
-
     /** Handles a packet read from {@code from}; on the link's reader thread. */
     void received(Packet packet, Link from) throws MqttException, InterruptedException {
         switch (packet) {
@@ -126,7 +123,7 @@ final class InboundFlows {
             exactlyOnceReceived.put(publish.packetId(), flow);
         }
         if (flow != null && options.manualAcknowledgement()) {
-            message = api.withAcknowledgement(message, flow::taken);
+            message = api.withAcknowledgement(message, flow::applicationAcknowledged);
         }
         if (replies.complete(message)) {
             if (flow != null) {

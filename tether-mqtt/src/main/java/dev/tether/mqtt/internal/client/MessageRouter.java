@@ -7,7 +7,6 @@ import dev.tether.mqtt.Topic;
 import dev.tether.mqtt.TopicFilter;
 import dev.tether.mqtt.internal.session.InboundFlow;
 import dev.tether.mqtt.internal.session.MessageStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,26 +14,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Routes each incoming message to the streams that want it: the open subscriptions, by
- * subscription identifier or by filter, and the stream of all messages. Holds, unacknowledged
- * and bounded, the QoS 1/2 messages no stream wants yet, until a new stream claims them. Runs on
- * the links' reader threads (routing) and the callers' threads (streams come and go).
+ * Routes each incoming message to the streams being consumed that want it: the open
+ * subscriptions, by subscription identifier or by filter, and the stream of all messages. A
+ * stream receives messages only from its first take on, so a stream nobody reads can neither
+ * fill up nor hold back the others. A message no consumed stream wants is held
+ * ({@link HeldMessages}) for the first matching stream that starts being consumed, which gets it
+ * first, in order. Runs on the links' reader threads (routing) and the callers' threads (streams
+ * come, start being consumed and go).
  */
 final class MessageRouter {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
 
-    /** A QoS 1/2 message that arrived before any stream wanted it, held unacknowledged. */
-    private record Unclaimed(MqttMessage message, InboundFlow flow) {
-    }
-
-    private final ClientOptions options;
     /** Set once the session ended: nothing held can be acknowledged any more. */
     private final AtomicBoolean ended;
     private final ApiAccess api = ApiAccess.api();
@@ -42,15 +38,17 @@ final class MessageRouter {
     // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
     // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
     private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
-    /** Guards which streams exist and the messages no stream has claimed yet; never held while waiting on a stream. */
+    /**
+     * Guards which streams exist, which are consumed, and the held messages: a stream starts being
+     * consumed atomically with routing. Never held while waiting on a stream.
+     */
     private final ReentrantLock routingLock = new ReentrantLock();
-    private final Condition unclaimedRoom = routingLock.newCondition();
-    private final ArrayDeque<Unclaimed> unclaimed = new ArrayDeque<>();
+    private final HeldMessages held;
     private volatile MessageStream<MqttMessage> allMessages;
 
-    MessageRouter(ClientOptions options, AtomicBoolean ended) {
-        this.options = options;
+    MessageRouter(ClientOptions options, AtomicBoolean ended, LongAdder droppedIncoming) {
         this.ended = ended;
+        this.held = new HeldMessages(routingLock, options, ended, droppedIncoming);
     }
 
     /** The open subscriptions, in the order they were made. */
@@ -59,8 +57,8 @@ final class MessageRouter {
     }
 
     /**
-     * Adds a subscription, before its SUBSCRIBE goes out so that the retained messages that
-     * follow it are kept, and hands it the held messages it wants.
+     * Adds a subscription, before its SUBSCRIBE goes out: the retained messages that follow it are
+     * held for it until it starts being consumed.
      */
     void add(Subscription subscription, int identifier) {
         if (identifier != 0) {
@@ -68,18 +66,29 @@ final class MessageRouter {
                 identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(identifier);
             }
         }
+        subscriptions.add(subscription);
+    }
+
+    /**
+     * Removes a subscription, and drops the held messages it wanted that no other open stream
+     * wants.
+     *
+     * @return whether the subscription was open until now
+     */
+    boolean remove(Subscription subscription) {
         routingLock.lock();
         try {
-            subscriptions.add(subscription);
-            claimUnclaimed(api.stream(subscription), topic -> matches(subscription.filters(), topic));
+            if (!subscriptions.remove(subscription)) {
+                return false;
+            }
+            if (allMessages == null) {
+                held.drop(message -> claims(subscription, message)
+                        && subscriptions.stream().noneMatch(other -> claims(other, message)));
+            }
+            return true;
         } finally {
             routingLock.unlock();
         }
-    }
-
-    /** {@return whether the subscription was open until now} */
-    boolean remove(Subscription subscription) {
-        return subscriptions.remove(subscription);
     }
 
     /** The filters are unsubscribed: the identifiers they were subscribed with no longer count. */
@@ -88,9 +97,10 @@ final class MessageRouter {
             identifiersByFilter.remove(TopicFilter.of(filter));
         }
     }
+
     /**
-     * The stream of every incoming message, made on first use; it claims the held messages at
-     * once, and a session that already ended fails or ends it.
+     * The stream of every incoming message, made on first use; a session that already ended
+     * fails or ends it. It gets messages from its first take on.
      */
     MessageStream<MqttMessage> allMessages(Supplier<MessageStream<MqttMessage>> newStream,
                                            Supplier<MqttException> failure) {
@@ -98,7 +108,6 @@ final class MessageRouter {
         try {
             if (allMessages == null) {
                 allMessages = newStream.get();
-                claimUnclaimed(allMessages, topic -> true);
                 MqttException failed = failure.get();
                 if (failed != null) {
                     allMessages.fail(failed);
@@ -113,12 +122,38 @@ final class MessageRouter {
     }
 
     /**
-     * Puts the message into every stream that wants it, once each: the subscriptions whose
-     * identifier it carries (or, without identifiers, whose filters match), and the stream of
-     * all messages if it was opened. A QoS 1/2 message that no stream wants yet is held,
-     * unacknowledged, until a subscription or {@code messages()} claims it: on a resumed session
-     * the broker sends what it kept before the application could subscribe again, and
-     * acknowledging such a message would lose it. QoS 0 messages nobody wants are dropped.
+     * A consumer takes from {@code stream} for the first time: from now on it gets the messages
+     * it wants, and first the held ones, in arrival order. The stream's first-take hook.
+     */
+    void startConsuming(MessageStream<MqttMessage> stream) {
+        routingLock.lock();
+        try {
+            if (!stream.markConsumed()) {
+                return;
+            }
+            if (stream == allMessages) {
+                held.claim(stream, message -> true);
+                return;
+            }
+            for (Subscription subscription : subscriptions) {
+                if (api.stream(subscription) == stream) {
+                    held.claim(stream, message -> claims(subscription, message));
+                    return;
+                }
+            }
+        } finally {
+            routingLock.unlock();
+        }
+    }
+
+    /**
+     * Puts the message into every consumed stream that wants it, once each: the subscriptions
+     * whose identifier it carries (or, without identifiers, whose filters match), and the stream
+     * of all messages. When no consumed stream wants it, it is held for the first one that starts
+     * being consumed and wants it: a QoS 1/2 message always (on a resumed session the broker sends
+     * what it kept before the application could subscribe again, and acknowledging such a message
+     * would lose it), a QoS 0 message when an open stream wants it. Other QoS 0 messages are
+     * dropped.
      */
     void route(MqttMessage message, InboundFlow flow) throws InterruptedException {
         // Nearly always one stream wants the message: no list unless a second one does too.
@@ -126,40 +161,40 @@ final class MessageRouter {
         List<MessageStream<MqttMessage>> more = null;
         routingLock.lock();
         try {
-            List<Integer> ids = message.subscriptionIdentifiers();
-            for (Subscription subscription : subscriptions) {
-                boolean wanted = !ids.isEmpty() && api.identifier(subscription) != 0
-                        ? sentFor(subscription, message.topic(), ids)
-                        : matches(subscription.filters(), message.topic());
-                if (wanted) {
-                    if (first == null) {
-                        first = api.stream(subscription);
-                    } else {
-                        more = more == null ? new ArrayList<>(2) : more;
-                        more.add(api.stream(subscription));
+            for (;;) {
+                for (Subscription subscription : subscriptions) {
+                    MessageStream<MqttMessage> stream = api.stream(subscription);
+                    if (stream.isConsumed() && wanted(subscription, message)) {
+                        if (first == null) {
+                            first = stream;
+                        } else {
+                            more = more == null ? new ArrayList<>(2) : more;
+                            more.add(stream);
+                        }
                     }
                 }
-            }
-            if (allMessages != null) {
-                if (first == null) {
-                    first = allMessages;
-                } else {
-                    more = more == null ? new ArrayList<>(2) : more;
-                    more.add(allMessages);
+                MessageStream<MqttMessage> all = allMessages;
+                if (all != null && all.isConsumed()) {
+                    if (first == null) {
+                        first = all;
+                    } else {
+                        more = more == null ? new ArrayList<>(2) : more;
+                        more.add(all);
+                    }
                 }
-            }
-            if (first == null) {
-                if (flow == null) {
+                if (first != null) {
+                    break;
+                }
+                if (flow == null && all == null && !wantedLater(message)) {
                     LOG.log(System.Logger.Level.DEBUG, "QoS 0 message on {0} dropped: no stream wants it", message.topic());
                     return;
                 }
-                // Bounded: past maxQueuedIncoming the reader waits, which is TCP backpressure.
-                while (unclaimed.size() >= options.maxQueuedIncoming() && !ended.get() && !options.isClosing()) {
-                    unclaimedRoom.await();
+                if (held.hold(message, flow)) {
+                    return;
                 }
-                flow.hold();
-                unclaimed.add(new Unclaimed(message, flow));
-                return;
+                // Bounded: the reader waits, which is TCP backpressure; then routes again, since
+                // the stream that made room may be one that wants this message.
+                held.awaitRoom();
             }
         } finally {
             routingLock.unlock();
@@ -173,20 +208,43 @@ final class MessageRouter {
         }
     }
 
-    /** Moves held messages that {@code stream} wants into it, in arrival order; called under the routing lock. */
-    private void claimUnclaimed(MessageStream<MqttMessage> stream, Predicate<Topic> wants) {
-        var iterator = unclaimed.iterator();
-        while (iterator.hasNext()) {
-            Unclaimed held = iterator.next();
-            if (wants.test(held.message.topic())) {
-                if (!stream.offer(held.message, held.flow)) {
-                    return; // full: the rest stays held, in order
-                }
-                iterator.remove();
-                held.flow.released();
-                unclaimedRoom.signalAll();
+    /** Whether a subscription not consumed yet wants the message; under the routing lock. */
+    private boolean wantedLater(MqttMessage message) {
+        for (Subscription subscription : subscriptions) {
+            if (!api.stream(subscription).isConsumed() && wanted(subscription, message)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Whether a message is for the subscription: by the identifiers it carries, else by filter. */
+    private boolean wanted(Subscription subscription, MqttMessage message) {
+        List<Integer> ids = message.subscriptionIdentifiers();
+        return !ids.isEmpty() && api.identifier(subscription) != 0
+                ? sentFor(subscription, message.topic(), ids)
+                : matches(subscription.filters(), message.topic());
+    }
+
+    /**
+     * Whether a held message goes to the subscription when it starts being consumed: as routing
+     * would send it, or by filter when it carries only identifiers this client does not know (a
+     * resumed session's message, tagged by a subscription of an earlier run).
+     */
+    private boolean claims(Subscription subscription, MqttMessage message) {
+        return wanted(subscription, message)
+                || matches(subscription.filters(), message.topic()) && !known(message.subscriptionIdentifiers());
+    }
+
+    private boolean known(List<Integer> ids) {
+        for (Set<Integer> identifiers : identifiersByFilter.values()) {
+            for (Integer id : ids) {
+                if (identifiers.contains(id)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -229,8 +287,7 @@ final class MessageRouter {
             if (allMessages != null) {
                 streams.add(allMessages);
             }
-            unclaimed.clear(); // the session is over: nothing held can be acknowledged any more
-            unclaimedRoom.signalAll();
+            held.clear();
         } finally {
             routingLock.unlock();
         }
@@ -249,7 +306,7 @@ final class MessageRouter {
         }
         routingLock.lock();
         try {
-            queued += unclaimed.size();
+            queued += held.size();
         } finally {
             routingLock.unlock();
         }

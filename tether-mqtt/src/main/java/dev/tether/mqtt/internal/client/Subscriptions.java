@@ -100,10 +100,13 @@ final class Subscriptions {
         }
     }
 
-    /** {@return a new stream for incoming messages, bounded and with the overflow policy as configured} */
+    /**
+     * {@return a new stream for incoming messages, bounded and with the overflow policy as
+     * configured, that the router starts routing into at its first take}
+     */
     MessageStream<MqttMessage> newStream() {
         return new MessageStream<>(options.maxQueuedIncoming(), !options.manualAcknowledgement(), options.incomingOverflow(),
-                droppedIncoming);
+                droppedIncoming, router::startConsuming);
     }
 
     private static Subscribe subscribePacket(SubscribeRequest request, int subscriptionId) {

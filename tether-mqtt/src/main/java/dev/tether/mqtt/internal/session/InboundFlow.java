@@ -5,13 +5,15 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One incoming QoS 1 or 2 message on its way to the application. It is acknowledged (PUBACK or
- * PUBREC) as soon as a consumer has taken it from any stream it was put into: the application has
- * it. Waiting for every stream would let one idle stream stall the others, since brokers hold back
- * further messages until earlier ones are acknowledged. When every stream dropped it unread
- * (closed), it is acknowledged too: nobody is left to read it.
+ * PUBREC) once every stream it was put into has given it out or dropped it unread (closed): the
+ * application has it, wherever it was wanted. Messages go only into streams being consumed, so
+ * no idle stream can hold an acknowledgement back. When every stream dropped it unread, it is
+ * acknowledged too: nobody is left to read it.
  *
- * <p>The count of streams holding it starts at one for the routing itself, so a message that
- * every stream drops while it is still being routed is not acknowledged before routing ends.
+ * <p>The count of holders starts at one for the routing itself, so a message that every stream
+ * drops while it is still being routed is not acknowledged before routing ends. In manual mode the
+ * first stream that gives the message out passes its hold to the application, which lets go of
+ * it with {@link #applicationAcknowledged()}.
  */
 public final class InboundFlow {
 
@@ -23,12 +25,18 @@ public final class InboundFlow {
      */
     private static final VarHandle HOLDERS;
     private static final VarHandle COMPLETED;
+    private static final VarHandle APPLICATION;
+    /** Manual mode: no stream gave the message out yet; one did and the application holds it; it acknowledged. */
+    private static final int NOT_HANDED_OVER = 0;
+    private static final int AWAITING_ACK = 1;
+    private static final int ACKNOWLEDGED_BY_APPLICATION = 2;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HOLDERS = lookup.findVarHandle(InboundFlow.class, "holders", int.class);
             COMPLETED = lookup.findVarHandle(InboundFlow.class, "completed", boolean.class);
+            APPLICATION = lookup.findVarHandle(InboundFlow.class, "application", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,6 +44,7 @@ public final class InboundFlow {
 
     private volatile int holders = 1;
     private volatile boolean completed;
+    private volatile int application = NOT_HANDED_OVER;
     private final InboundAcknowledgements acknowledgements;
     private volatile boolean done;
     private volatile boolean acknowledged;
@@ -59,10 +68,30 @@ public final class InboundFlow {
         HOLDERS.getAndAdd(this, 1);
     }
 
-    /** A consumer has the message: taken from a stream, or acknowledged by the application in manual mode. */
+    /** A consumer took the message from one of the streams it was put into. */
     public void taken() {
-        HOLDERS.getAndAdd(this, -1);
-        complete();
+        release();
+    }
+
+    /**
+     * Manual mode: a consumer took the message from one of its streams. The first such take
+     * passes the stream's hold to the application until {@link #applicationAcknowledged()};
+     * later ones only let go of their stream's hold.
+     */
+    public void handedOver() {
+        if (!APPLICATION.compareAndSet(this, NOT_HANDED_OVER, AWAITING_ACK)) {
+            release();
+        }
+    }
+
+    /**
+     * Manual mode: the application acknowledged the message ({@code MqttMessage.ack()}).
+     * Idempotent; does nothing before a stream gave the message out.
+     */
+    public void applicationAcknowledged() {
+        if (APPLICATION.compareAndSet(this, AWAITING_ACK, ACKNOWLEDGED_BY_APPLICATION)) {
+            release();
+        }
     }
 
     /** Something other than a stream keeps the message for now (see {@link #released()}). */

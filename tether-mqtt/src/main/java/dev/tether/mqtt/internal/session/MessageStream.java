@@ -7,12 +7,18 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * A bounded queue of incoming messages for one consumer stream (a subscription, or the client's
  * stream of all messages). When it is full, {@link #put} blocks the connection's reader: the
  * client stops reading the socket and TCP pushes back on the broker, so nothing is dropped.
  * Each message carries the flow to acknowledge once a consumer has taken it.
+ *
+ * <p>A stream is consumed from its first take, or from {@link #consume()} (an iterator made for
+ * it): only then does the router put messages into it. The first take tells the router through
+ * the hook given at construction, which hands the stream the messages held for it and marks it
+ * {@linkplain #markConsumed() consumed}, atomically with routing.
  *
  * <p>Closing ends the stream normally after what is buffered has been dropped; failing it makes
  * every waiting and later {@link #take} throw the cause.
@@ -32,6 +38,9 @@ public final class MessageStream<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
+    /** Told on the first take, before it: must call {@link #markConsumed()}. */
+    private final Consumer<MessageStream<T>> firstTake;
+    private volatile boolean consumed;
     private boolean closed;
     private MqttException failure;
 
@@ -59,6 +68,22 @@ public final class MessageStream<T> {
      * @param dropped           counts the messages dropped by {@code overflow}
      */
     public MessageStream(int capacity, boolean acknowledgeOnTake, IncomingOverflowPolicy overflow, LongAdder dropped) {
+        this(capacity, acknowledgeOnTake, overflow, dropped, MessageStream::markConsumed);
+    }
+
+    /**
+     * A stream whose first take tells whoever routes messages into it.
+     *
+     * @param capacity          how many messages it buffers
+     * @param acknowledgeOnTake whether taking a message completes its flow
+     * @param overflow          what a full stream does with a message without a flow (QoS 0)
+     * @param dropped           counts the messages dropped by {@code overflow}
+     * @param firstTake         called on the first take (or {@link #consume()}), before it; must
+     *                          call {@link #markConsumed()}, and may {@link #offer} messages first
+     */
+    public MessageStream(int capacity, boolean acknowledgeOnTake, IncomingOverflowPolicy overflow, LongAdder dropped,
+                         Consumer<MessageStream<T>> firstTake) {
+        this.firstTake = firstTake;
         this.overflow = overflow;
         this.dropped = dropped;
         if (capacity < 1) {
@@ -154,6 +179,7 @@ public final class MessageStream<T> {
     }
 
     private T poll(long timeoutNanos) throws MqttException, InterruptedException {
+        consume();
         Item<T> item;
         lock.lock();
         try {
@@ -180,10 +206,40 @@ public final class MessageStream<T> {
             lock.unlock();
         }
         // Acknowledged outside the lock: acknowledging writes to the socket.
-        if (item.flow != null && acknowledgeOnTake) {
-            item.flow.taken();
+        if (item.flow != null) {
+            if (acknowledgeOnTake) {
+                item.flow.taken();
+            } else {
+                item.flow.handedOver();
+            }
         }
         return item.message;
+    }
+
+    /** Starts consuming, if it has not yet: from now on the router puts messages here. Idempotent. */
+    public void consume() {
+        if (!consumed) {
+            firstTake.accept(this);
+        }
+    }
+
+    /**
+     * Marks the stream consumed; called by the first-take hook, under the lock that makes the start
+     * atomic with routing.
+     *
+     * @return true the first time, false when it was consumed already
+     */
+    public boolean markConsumed() {
+        if (consumed) {
+            return false;
+        }
+        consumed = true;
+        return true;
+    }
+
+    /** {@return whether a consumer started taking from the stream} */
+    public boolean isConsumed() {
+        return consumed;
     }
 
     /** {@return the number of messages waiting} */

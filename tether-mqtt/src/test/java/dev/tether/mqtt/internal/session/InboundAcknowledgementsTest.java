@@ -27,18 +27,26 @@ class InboundAcknowledgementsTest {
     }
 
     @Test
-    void aMessageIsAcknowledgedWhenTheFirstOfItsStreamsHandsItOut() throws Exception {
+    void aMessageIsAcknowledgedOnceEveryStreamItWentToHandedItOut() throws Exception {
         MessageStream<String> subscription = new MessageStream<>(10);
         MessageStream<String> all = new MessageStream<>(10);
-        InboundFlow flow = acknowledgements.start(7, false);
-        subscription.put("m", flow);
-        all.put("m", flow);
-        flow.routed();
+        InboundFlow flow = routeToBoth(7, subscription, all);
 
         all.take();
-        assertEquals(List.of(7), sent);
+        assertEquals(List.of(), sent, "the subscription has not given it out yet");
         subscription.take();
-        assertEquals(List.of(7), sent, "acknowledged once");
+        assertEquals(List.of(7), sent);
+    }
+
+    @Test
+    void aStreamClosedWithTheMessageUnreadCountsAsDone() throws Exception {
+        MessageStream<String> subscription = new MessageStream<>(10);
+        MessageStream<String> all = new MessageStream<>(10);
+        InboundFlow flow = routeToBoth(8, subscription, all);
+
+        all.take();
+        subscription.close();
+        assertEquals(List.of(8), sent);
     }
 
     @Test
@@ -58,8 +66,46 @@ class InboundAcknowledgementsTest {
         InboundFlow flow = route(9, manual);
         manual.take();
         assertEquals(List.of(), sent, "taking does not acknowledge in manual mode");
-        flow.taken(); // what MqttMessage.ack() calls
+        flow.applicationAcknowledged(); // what MqttMessage.ack() calls
         assertEquals(List.of(9), sent);
+        flow.applicationAcknowledged();
+        assertEquals(List.of(9), sent, "acknowledging again changes nothing");
+    }
+
+    @Test
+    void manualModeWaitsForEveryStreamAndTheApplication() throws Exception {
+        MessageStream<String> subscription = new MessageStream<>(10, false);
+        MessageStream<String> all = new MessageStream<>(10, false);
+        InboundFlow flow = routeToBoth(4, subscription, all);
+
+        all.take();
+        flow.applicationAcknowledged();
+        assertEquals(List.of(), sent, "the subscription has not given it out yet");
+        subscription.take();
+        assertEquals(List.of(4), sent);
+    }
+
+    @Test
+    void manualModeWaitsForTheApplicationEvenWhenTheOtherStreamClosed() throws Exception {
+        MessageStream<String> subscription = new MessageStream<>(10, false);
+        MessageStream<String> all = new MessageStream<>(10, false);
+        InboundFlow flow = routeToBoth(5, subscription, all);
+
+        all.take();
+        subscription.close();
+        assertEquals(List.of(), sent, "the application has it and has not acknowledged it");
+        flow.applicationAcknowledged();
+        assertEquals(List.of(5), sent);
+    }
+
+    /** A message routed into two streams, as when it matches a subscription and messages() is read too. */
+    private InboundFlow routeToBoth(int packetId, MessageStream<String> subscription, MessageStream<String> all)
+            throws InterruptedException {
+        InboundFlow flow = acknowledgements.start(packetId, false);
+        subscription.put("m", flow);
+        all.put("m", flow);
+        flow.routed();
+        return flow;
     }
 
     private InboundFlow route(int packetId, MessageStream<String> stream) throws InterruptedException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.mqtt.IncomingOverflowPolicy;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ReasonCode;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,5 +72,22 @@ class MessageStreamTest {
         assertNull(stream.poll(Duration.ofMillis(20)));
         assertTrue(stream.offer("now", null));
         assertEquals("now", stream.poll(Duration.ZERO));
+    }
+
+    @Test
+    void theFirstTakeTellsWhoRoutesIntoTheStreamOnceAndBeforeTaking() throws Exception {
+        AtomicInteger told = new AtomicInteger();
+        MessageStream<String> stream = new MessageStream<>(4, true, IncomingOverflowPolicy.BACKPRESSURE, new LongAdder(),
+                started -> {
+                    told.incrementAndGet();
+                    started.offer("held for it", null);
+                    started.markConsumed();
+                });
+        assertFalse(stream.isConsumed());
+        assertEquals("held for it", stream.poll(Duration.ZERO), "the hook runs before the first take");
+        assertTrue(stream.isConsumed());
+        stream.consume();
+        assertNull(stream.poll(Duration.ZERO));
+        assertEquals(1, told.get());
     }
 }
