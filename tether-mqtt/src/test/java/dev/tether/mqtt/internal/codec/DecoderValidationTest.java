@@ -57,6 +57,38 @@ class DecoderValidationTest {
     }
 
     @Test
+    void mqtt5VariableByteIntegersInMoreBytesThanNeededAreMalformed() throws Exception {
+        assertValid(V5, "d0 00");
+        assertRefused(V5, "d0 80 00", ReasonCode.MALFORMED_PACKET, "remaining length 0 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+        assertValid(V5, "30 84 01" + " 00 01 61 00" + " 00".repeat(128)); // 132 needs two bytes
+        assertRefused(V5, "30 84 81 00" + " 00 01 61 00" + " 00".repeat(128), ReasonCode.MALFORMED_PACKET,
+                "remaining length 132 is encoded in 3 bytes instead of 2 [MQTT-1.5.5-1]");
+        assertValid(V5, "40 04 00 01 00 00");
+        assertRefused(V5, "40 05 00 01 00 80 00", ReasonCode.MALFORMED_PACKET,
+                "PUBACK properties length 0 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+        assertValid(V5, "30 06 00 01 61 02 0b 01");
+        assertRefused(V5, "30 07 00 01 61 03 0b 81 00", ReasonCode.MALFORMED_PACKET,
+                "Subscription Identifier 1 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+    }
+
+    /** MQTT 3.1.1 gives the encoding algorithm (2.2.3) but no rule that makes a longer encoding an error. */
+    @Test
+    void mqtt311AcceptsARemainingLengthInMoreBytesThanNeeded() throws Exception {
+        assertEquals(Pingresp.INSTANCE, decode(V3, "d0 80 00"));
+        Publish publish = (Publish) decode(V3, "30 85 80 00 00 01 61 78 79");
+        assertEquals("a", publish.topic());
+        assertEquals(2, publish.payload().length);
+    }
+
+    @Test
+    void flagsErrorReadsAsASentence() {
+        assertRefused(V5, "60 02 00 01", ReasonCode.MALFORMED_PACKET,
+                "PUBREL has fixed header flags 0000, must be 0010 [MQTT-2.1.3-1]");
+        assertRefused(V3, "41 02 00 01", ReasonCode.MALFORMED_PACKET,
+                "PUBACK has fixed header flags 0001, must be 0000 [MQTT-2.2.2-2]");
+    }
+
+    @Test
     void packetAboveTheMaximumSizeIsRefusedBeforeItsBodyArrives() {
         PacketDecoder decoder = new PacketDecoder(V5, 1024);
         // A PUBLISH claiming 268,435,455 bytes: refused on its length alone, nothing allocated for it.
