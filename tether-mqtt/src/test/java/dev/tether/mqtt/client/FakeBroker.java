@@ -55,6 +55,7 @@ final class FakeBroker implements AutoCloseable {
     private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
     private final CountDownLatch closedByClient = new CountDownLatch(1);
     private volatile Socket connection;
+    private volatile int protocolLevel;
 
     private FakeBroker(ServerSocket server, Script script) {
         this.server = server;
@@ -85,6 +86,9 @@ final class FakeBroker implements AutoCloseable {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             while (true) {
                 Packet packet = read(in);
+                if (packet.type() == Packet.CONNECT) {
+                    protocolLevel = packet.body()[6]; // after the protocol name "MQTT"
+                }
                 received.add(packet);
                 byte[] answer = script.answer(packet);
                 if (answer != null) {
@@ -112,6 +116,11 @@ final class FakeBroker implements AutoCloseable {
         byte[] body = new byte[length];
         in.readFully(body);
         return new Packet(first >> 4, first & 0x0F, body);
+    }
+
+    /** Whether the client connected with MQTT 5 (protocol level 5). */
+    boolean v5() {
+        return protocolLevel == 5;
     }
 
     /** Writes bytes to the client, e.g. a packet it did not ask for. */

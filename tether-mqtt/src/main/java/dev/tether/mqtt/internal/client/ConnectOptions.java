@@ -149,6 +149,19 @@ public final class ConnectOptions {
         return protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0;
     }
 
+    /**
+     * {@return the Receive Maximum announced in CONNECT: how many QoS 1/2 publishes the broker may
+     * leave unanswered; 0 before MQTT 5, which has no such limit}
+     *
+     * @param maxQueuedIncoming how many messages a stream buffers: the Receive Maximum unless one was set
+     */
+    int announcedReceiveMaximum(int maxQueuedIncoming) {
+        if (protocol != ProtocolVersion.V5) {
+            return 0;
+        }
+        return receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+    }
+
     /** {@return whether the broker is to assign the identifier} */
     boolean identifierEmpty() {
         return identifier.isEmpty();
@@ -181,7 +194,7 @@ public final class ConnectOptions {
         if (!sessionExpiry.isZero()) {
             properties.integer(Property.SESSION_EXPIRY_INTERVAL, sessionExpiry.toSeconds());
         }
-        int announced = receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+        int announced = announcedReceiveMaximum(maxQueuedIncoming);
         if (announced != 65_535) {
             properties.integer(Property.RECEIVE_MAXIMUM, announced);
         }
