@@ -38,6 +38,12 @@ final class FakeBroker implements AutoCloseable {
             return (body[0] & 0xFF) << 8 | body[1] & 0xFF;
         }
 
+        /** The packet identifier of a QoS 1/2 PUBLISH: the two bytes after the topic name. */
+        int publishId() {
+            int topicLength = (body[0] & 0xFF) << 8 | body[1] & 0xFF;
+            return (body[2 + topicLength] & 0xFF) << 8 | body[3 + topicLength] & 0xFF;
+        }
+
         /** Whether the body contains {@code text} as UTF-8, e.g. a topic filter. */
         boolean contains(String text) {
             return new String(body, StandardCharsets.ISO_8859_1)
