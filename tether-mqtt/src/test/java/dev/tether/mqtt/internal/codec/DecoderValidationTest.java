@@ -86,6 +86,7 @@ class DecoderValidationTest {
                 "PUBREL has fixed header flags 0000, must be 0010 [MQTT-2.1.3-1]");
         assertRefused(V3, "41 02 00 01", ReasonCode.MALFORMED_PACKET,
                 "PUBACK has fixed header flags 0001, must be 0000 [MQTT-2.2.2-2]");
+        assertRefused(V5, "f1 00", ReasonCode.MALFORMED_PACKET, "AUTH has fixed header flags 0001, must be 0000 [MQTT-2.1.3-1]");
     }
 
     @Test
@@ -113,6 +114,8 @@ class DecoderValidationTest {
     void qos3IsMalformed() throws Exception {
         assertValid(V5, "32 08 00 01 61 00 01 00 78 79");
         assertRefused(V5, "36 08 00 01 61 00 01 00 78 79", ReasonCode.MALFORMED_PACKET, "QoS 3"); // [MQTT-3.3.1-4]
+        assertValid(V3, "32 07 00 01 61 00 01 78 79");
+        assertRefused(V3, "36 07 00 01 61 00 01 78 79", ReasonCode.MALFORMED_PACKET, "QoS 3");
     }
 
     @Test
@@ -168,6 +171,13 @@ class DecoderValidationTest {
     @Test
     void nullCharacterIsMalformed() {
         assertRefused(V3, "30 05 00 03 61 00 62", ReasonCode.MALFORMED_PACKET, "U+0000"); // [MQTT-1.5.4-2]
+    }
+
+    @Test
+    void bothHalvesOfAUserPropertyFollowTheStringRules() throws Exception {
+        assertValid(V5, "30 0b 00 01 61 07 26 00 01 6e 00 01 76");
+        assertRefused(V5, "30 0b 00 01 61 07 26 00 01 00 00 01 76", ReasonCode.MALFORMED_PACKET, "User Property name");
+        assertRefused(V5, "30 0c 00 01 61 08 26 00 01 6e 00 02 c3 28", ReasonCode.MALFORMED_PACKET, "User Property value");
     }
 
     // --- properties ---
