@@ -101,6 +101,7 @@ class EncoderTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-3.2.2-15")
     void refusesAPublishLargerThanTheMaximumInsteadOfSendingIt() {
         Publish publish = new Publish("a/b", new byte[100], Qos.AT_LEAST_ONCE, false, false, 1, Properties.EMPTY);
 
@@ -167,10 +168,20 @@ class EncoderTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-1.5.4-1")
     void refusesAnUnpairedSurrogate() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> v3.encode(new Unsubscribe(1, List.of("a\uD800"), Properties.EMPTY)));
         assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage()); // [MQTT-1.5.4-1]
+    }
+
+    @Test
+    @Statement(v5 = "MQTT-3.3.2-19")
+    void refusesAContentTypeThatHasNoUtf8Encoding() {
+        Properties contentType = Properties.builder().string(Property.CONTENT_TYPE, "text/\uD800").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> v5.encode(new Publish("a", new byte[0], Qos.AT_MOST_ONCE, false, false, 0, contentType)));
+        assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
     }
 
     @Test

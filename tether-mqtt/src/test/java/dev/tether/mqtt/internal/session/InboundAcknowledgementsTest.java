@@ -13,6 +13,7 @@ class InboundAcknowledgementsTest {
     private final InboundAcknowledgements acknowledgements = new InboundAcknowledgements(flow -> sent.add(flow.packetId()));
 
     @Test
+    @Statement(v311 = "MQTT-4.6.0-2", v5 = "MQTT-4.6.0-2")
     void acknowledgesInArrivalOrderEvenWhenTakenOutOfOrder() throws Exception {
         MessageStream<String> first = new MessageStream<>(10);
         MessageStream<String> second = new MessageStream<>(10);
