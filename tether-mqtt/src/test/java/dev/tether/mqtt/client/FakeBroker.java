@@ -153,6 +153,21 @@ final class FakeBroker implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The next packet of {@code type} the client sent, which must carry {@code packetId}: the
+     * answer to a PUBLISH or PUBREL.
+     *
+     * @throws AssertionError if none came within {@code timeout}, or it carries another identifier
+     */
+    Packet awaitAnswer(int type, int packetId, Duration timeout) throws InterruptedException {
+        Packet answer = nextPacket(type, timeout);
+        if (answer == null || answer.packetId() != packetId) {
+            throw new AssertionError("expected a packet of type " + type + " for packet identifier " + packetId
+                    + " within " + timeout + ", got " + (answer == null ? "none" : "one for " + answer.packetId()));
+        }
+        return answer;
+    }
+
     /** Whether the client closed the connection within {@code timeout}. */
     boolean awaitClosedByClient(Duration timeout) throws InterruptedException {
         return closedByClient.await(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -49,20 +49,20 @@ class IncomingAcknowledgementTest {
             assertEquals("zero", messages.next().payloadAsString());
             assertEquals("one", messages.next().payloadAsString());
             assertEquals("two", messages.next().payloadAsString());
-            awaitAnswer(broker, PUBACK, 7);
-            awaitAnswer(broker, PUBREC, 8);
+            broker.awaitAnswer(PUBACK, 7, WAIT);
+            broker.awaitAnswer(PUBREC, 8, WAIT);
 
             broker.send(publish(v5, 2, true, 8, "two")); // the same message again, before its PUBREL
-            awaitAnswer(broker, PUBREC, 8);
+            broker.awaitAnswer(PUBREC, 8, WAIT);
             broker.send(packet(0x62, bytes("00 08")));
-            awaitAnswer(broker, PUBCOMP, 8);
+            broker.awaitAnswer(PUBCOMP, 8, WAIT);
             broker.send(publish(v5, 1, true, 7, "one, new")); // after its PUBACK: a new message, DUP or not
             broker.send(publish(v5, 2, false, 8, "two, new")); // after its PUBCOMP: a new message
 
             assertEquals("one, new", messages.next().payloadAsString(), "the copy of 'two' was not delivered twice");
             assertEquals("two, new", messages.next().payloadAsString());
-            awaitAnswer(broker, PUBACK, 7);
-            awaitAnswer(broker, PUBREC, 8);
+            broker.awaitAnswer(PUBACK, 7, WAIT);
+            broker.awaitAnswer(PUBREC, 8, WAIT);
         }
     }
 
@@ -92,8 +92,8 @@ class IncomingAcknowledgementTest {
 
             dropped.close();
 
-            awaitAnswer(broker, PUBACK, 9);
-            awaitAnswer(broker, PUBACK, 10);
+            broker.awaitAnswer(PUBACK, 9, WAIT);
+            broker.awaitAnswer(PUBACK, 10, WAIT);
         }
     }
 
@@ -116,9 +116,4 @@ class IncomingAcknowledgementTest {
         return packet(0x32, bytes(hex));
     }
 
-    private static void awaitAnswer(FakeBroker broker, int type, int packetId) throws InterruptedException {
-        FakeBroker.Packet answer = broker.nextPacket(type, WAIT);
-        assertNotNull(answer, "no packet of type " + type + " for " + packetId);
-        assertEquals(packetId, answer.packetId());
-    }
 }

@@ -168,8 +168,8 @@ class StrictBrokerRulesTest {
             broker.send(publish(2, 2));
             messages.next();
             messages.next();
-            awaitAnswer(broker, PUBREC, 1);
-            awaitAnswer(broker, PUBREC, 2);
+            broker.awaitAnswer(PUBREC, 1, WAIT);
+            broker.awaitAnswer(PUBREC, 2, WAIT);
             broker.send(publish(1, 3));
 
             awaitClosedBy(broker, client, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
@@ -185,25 +185,25 @@ class StrictBrokerRulesTest {
             broker.send(publish(1, 1));
             broker.send(publish(1, 2));
             messages.next();
-            awaitAnswer(broker, PUBACK, 1);
+            broker.awaitAnswer(PUBACK, 1, WAIT);
             broker.send(publish(1, 3)); // 2 and 3 unanswered
             messages.next();
             messages.next();
-            awaitAnswer(broker, PUBACK, 2);
-            awaitAnswer(broker, PUBACK, 3);
+            broker.awaitAnswer(PUBACK, 2, WAIT);
+            broker.awaitAnswer(PUBACK, 3, WAIT);
             broker.send(publish(2, 4));
             broker.send(publish(2, 5));
             broker.send(publish(2, 5)); // the same message again before its PUBREL
             messages.next();
             messages.next();
-            awaitAnswer(broker, PUBREC, 4);
-            awaitAnswer(broker, PUBREC, 5);
+            broker.awaitAnswer(PUBREC, 4, WAIT);
+            broker.awaitAnswer(PUBREC, 5, WAIT);
             broker.send(packet(0x62, bytes("00 04"))); // PUBREL 4
-            awaitAnswer(broker, PUBCOMP, 4);
+            broker.awaitAnswer(PUBCOMP, 4, WAIT);
             broker.send(publish(1, 6)); // 5 and 6 unanswered
 
             assertEquals("m6", messages.next().payloadAsString());
-            awaitAnswer(broker, PUBACK, 6);
+            broker.awaitAnswer(PUBACK, 6, WAIT);
             assertEquals(ConnectionState.CONNECTED, client.state());
         }
     }
@@ -243,11 +243,6 @@ class StrictBrokerRulesTest {
                 + " 00 6d" + String.format(" %02x", '0' + packetId)));
     }
 
-    private static void awaitAnswer(FakeBroker broker, int type, int packetId) throws InterruptedException {
-        FakeBroker.Packet answer = broker.nextPacket(type, WAIT);
-        assertNotNull(answer, "no packet of type " + type + " for " + packetId);
-        assertEquals(packetId, answer.packetId());
-    }
 
     /**
      * The client closed the connection for {@code reason}: with a DISCONNECT carrying it in MQTT 5

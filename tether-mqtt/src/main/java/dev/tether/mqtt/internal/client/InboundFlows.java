@@ -75,9 +75,6 @@ final class InboundFlows {
         }
     }
 
-    /**
-     * Subscribes every open subscription again, as it was asked for, because the broker started a
-
     /** Handles a packet read from {@code from}; on the link's reader thread. */
     void received(Packet packet, Link from) throws MqttException, InterruptedException {
         switch (packet) {
