@@ -208,6 +208,26 @@ class StrictBrokerRulesTest {
         }
     }
 
+    /** A broker known to overrun the limit can still be used: the client then takes the extra messages. */
+    @Test
+    void aBrokerOverrunningTheReceiveMaximumIsAcceptedWhenEnforcingItIsOff() throws Exception {
+        try (FakeBroker broker = FakeBroker.start(accept(true));
+             MqttClient client = builder(broker, ProtocolVersion.V5).receiveMaximum(2).enforceReceiveMaximum(false).connect()) {
+            Iterator<MqttMessage> messages = client.messages().iterator();
+            broker.send(publish(1, 1));
+            broker.send(publish(1, 2));
+            broker.send(publish(1, 3));
+
+            assertEquals("m1", messages.next().payloadAsString());
+            assertEquals("m2", messages.next().payloadAsString());
+            assertEquals("m3", messages.next().payloadAsString());
+            broker.awaitAnswer(PUBACK, 1, WAIT);
+            broker.awaitAnswer(PUBACK, 2, WAIT);
+            broker.awaitAnswer(PUBACK, 3, WAIT);
+            assertEquals(ConnectionState.CONNECTED, client.state());
+        }
+    }
+
     // --- helpers ---
 
     private static FakeBroker.Script accept(boolean v5) {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param operationTimeout how long a call waits for a publish slot or a broker's reply
  * @param closeTimeout how long close() waits for publishes in flight
  * @param maxQueuedIncoming how many messages each stream buffers before the client stops reading
- * @param receiveMaximum the Receive Maximum announced in CONNECT; 0 for MQTT 3.1.1, which has none
+ * @param receiveMaximum the Receive Maximum the broker is held to; 0 for none (MQTT 3.1.1, or not enforced)
  * @param topicAliasMaximum the highest topic alias the broker may use towards the client
  * @param manualAcknowledgement whether the application acknowledges messages with {@link MqttMessage#ack()}
  * @param incomingOverflow what happens to a QoS 0 message for a full stream

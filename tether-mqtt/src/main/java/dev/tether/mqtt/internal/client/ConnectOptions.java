@@ -41,6 +41,7 @@ public final class ConnectOptions {
     private boolean cleanStart = true;
     private Duration sessionExpiry = Duration.ZERO;
     private int receiveMaximum; // 0: as many as one stream buffers, maxQueuedIncoming
+    private boolean enforceReceiveMaximum = true;
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
@@ -112,6 +113,11 @@ public final class ConnectOptions {
         return this;
     }
 
+    public ConnectOptions enforceReceiveMaximum(boolean enforce) {
+        this.enforceReceiveMaximum = enforce;
+        return this;
+    }
+
     public ConnectOptions maximumPacketSize(int bytes) {
         this.maximumPacketSize = range(bytes, 64, 268_435_460, "maximum packet size");
         return this;
@@ -160,6 +166,16 @@ public final class ConnectOptions {
             return 0;
         }
         return receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+    }
+
+    /**
+     * {@return the Receive Maximum the client holds the broker to: 0 for none, in MQTT 3.1.1 or
+     * when enforcing it is turned off}
+     *
+     * @param maxQueuedIncoming how many messages a stream buffers: the Receive Maximum unless one was set
+     */
+    int enforcedReceiveMaximum(int maxQueuedIncoming) {
+        return enforceReceiveMaximum ? announcedReceiveMaximum(maxQueuedIncoming) : 0;
     }
 
     /** {@return whether the broker is to assign the identifier} */

@@ -102,7 +102,7 @@ public final class FlowOptions {
     /** {@return the session's options: these, and those of {@code connect} it needs} */
     ClientOptions clientOptions(ConnectOptions connect) {
         return new ClientOptions(connect.protocol(), connect.keepAlive(), operationTimeout, closeTimeout,
-                maxQueuedIncoming, connect.announcedReceiveMaximum(maxQueuedIncoming), connect.topicAliasMaximum(),
+                maxQueuedIncoming, connect.enforcedReceiveMaximum(maxQueuedIncoming), connect.topicAliasMaximum(),
                 manualAcknowledgement, incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
     }
 
