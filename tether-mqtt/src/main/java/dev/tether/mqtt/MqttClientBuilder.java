@@ -183,6 +183,21 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * MQTT 5: whether a broker that leaves more QoS 1/2 messages unacknowledged than the Receive
+     * Maximum is disconnected, with reason code 0x93 (Receive Maximum exceeded), as the
+     * specification says. On by default. Turn it off for a broker known to overrun the limit
+     * (Mosquitto 2.0.11 sends two messages for each acknowledgement once the limit is reached):
+     * the client then takes the extra messages, and a full stream still stops it reading.
+     *
+     * @param enforce false to accept a broker that sends more than the Receive Maximum
+     * @return this builder
+     */
+    public MqttClientBuilder enforceReceiveMaximum(boolean enforce) {
+        connect.enforceReceiveMaximum(enforce);
+        return this;
+    }
+
+    /**
      * The largest packet the client accepts; larger ones close the connection with PACKET_TOO_LARGE.
      * Announced to MQTT 5 brokers. Default 16 MiB.
      *

@@ -12,6 +12,16 @@ import org.junit.jupiter.api.Test;
 class MqttMessageTest {
 
     @Test
+    @Statement(v5 = {"MQTT-3.3.2-13", "MQTT-3.3.2-14"})
+    void aResponseTopicIsATopicNameWithoutWildcards() {
+        MqttMessage.Builder builder = MqttMessage.newBuilder("requests");
+        assertThrows(IllegalArgumentException.class, () -> builder.responseTopic("replies/+"));
+        assertThrows(IllegalArgumentException.class, () -> builder.responseTopic("replies/#"));
+        assertThrows(IllegalArgumentException.class, () -> builder.responseTopic("replies/\uD800"));
+        assertEquals("replies/\u00e9t\u00e9", builder.responseTopic("replies/\u00e9t\u00e9").build().responseTopic().name());
+    }
+
+    @Test
     void copiesThePayloadInAndOut() {
         byte[] bytes = {1, 2, 3};
         MqttMessage message = MqttMessage.of("a/b", bytes);

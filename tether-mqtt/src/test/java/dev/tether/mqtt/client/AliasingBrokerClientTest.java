@@ -9,6 +9,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ class AliasingBrokerClientTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-3.3.2-10")
     void aliasesWithinTheClientsMaximumAreResolved() throws Exception {
         try (FakeBroker broker = brokerSending(publish("sensors/1", 16, "set"), publish("", 16, "used"));
              MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())

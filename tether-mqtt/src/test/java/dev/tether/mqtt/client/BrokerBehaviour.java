@@ -32,6 +32,16 @@ abstract class BrokerBehaviour {
         return MqttClient.newBuilder().host(broker().host()).port(broker().port()).protocol(version);
     }
 
+    /**
+     * Whether the broker sends more QoS 1/2 messages than the client's Receive Maximum allows:
+     * Mosquitto 2.0.11 sends two for each PUBACK once the limit is reached (its log shows
+     * "Received PUBACK (Mid: 1)" followed by PUBLISH m3 and m4 while m2 is unacknowledged). Held
+     * to the limit it would be disconnected, so its tests turn the check off.
+     */
+    boolean overrunsReceiveMaximum() {
+        return broker().name().equals("mosquitto");
+    }
+
     MqttClient connect(ProtocolVersion version) throws MqttException {
         return builder(version).connect();
     }

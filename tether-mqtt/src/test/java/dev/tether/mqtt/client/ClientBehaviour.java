@@ -15,6 +15,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,6 +55,7 @@ abstract class ClientBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-7.0.0-2", "MQTT-7.1.2-1"}, v5 = "MQTT-4.2-1")
     void publishesAndReceivesAtEveryQos(ProtocolVersion version) throws Exception {
         String topic = uniqueTopic("qos");
         try (MqttClient client = connect(version);
@@ -255,6 +257,7 @@ abstract class ClientBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = "MQTT-3.3.2-2", v5 = "MQTT-3.3.2-2")
     void publishingToAnInvalidTopicFailsFastNamingTheRule(ProtocolVersion version) throws Exception {
         try (MqttClient client = connect(version)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.publish("a/+", "x"));

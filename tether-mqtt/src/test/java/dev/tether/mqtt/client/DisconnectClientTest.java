@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ class DisconnectClientTest {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-3.14.4-1", "MQTT-3.14.4-2"}, v5 = {"MQTT-3.14.4-1", "MQTT-3.14.4-2"})
     void closeSendsDisconnectThenNothingMoreAndClosesTheConnection(ProtocolVersion version) throws Exception {
         try (FakeBroker broker = acceptingBroker(version == ProtocolVersion.V5)) {
             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).protocol(version).connect();
@@ -51,6 +53,7 @@ class DisconnectClientTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-4.13.2-1")
     void theReasonOfTheBrokersDisconnectReachesWhoeverWaits() throws Exception {
         try (FakeBroker broker = acceptingBroker(true);
              MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port()).connect();

@@ -38,6 +38,12 @@ final class FakeBroker implements AutoCloseable {
             return (body[0] & 0xFF) << 8 | body[1] & 0xFF;
         }
 
+        /** The packet identifier of a QoS 1/2 PUBLISH: the two bytes after the topic name. */
+        int publishId() {
+            int topicLength = (body[0] & 0xFF) << 8 | body[1] & 0xFF;
+            return (body[2 + topicLength] & 0xFF) << 8 | body[3 + topicLength] & 0xFF;
+        }
+
         /** Whether the body contains {@code text} as UTF-8, e.g. a topic filter. */
         boolean contains(String text) {
             return new String(body, StandardCharsets.ISO_8859_1)
@@ -55,6 +61,7 @@ final class FakeBroker implements AutoCloseable {
     private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
     private final CountDownLatch closedByClient = new CountDownLatch(1);
     private volatile Socket connection;
+    private volatile int protocolLevel;
 
     private FakeBroker(ServerSocket server, Script script) {
         this.server = server;
@@ -85,6 +92,9 @@ final class FakeBroker implements AutoCloseable {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             while (true) {
                 Packet packet = read(in);
+                if (packet.type() == Packet.CONNECT) {
+                    protocolLevel = packet.body()[6]; // after the protocol name "MQTT"
+                }
                 received.add(packet);
                 byte[] answer = script.answer(packet);
                 if (answer != null) {
@@ -114,6 +124,11 @@ final class FakeBroker implements AutoCloseable {
         return new Packet(first >> 4, first & 0x0F, body);
     }
 
+    /** Whether the client connected with MQTT 5 (protocol level 5). */
+    boolean v5() {
+        return protocolLevel == 5;
+    }
+
     /** Writes bytes to the client, e.g. a packet it did not ask for. */
     void send(byte[] bytes) throws IOException {
         OutputStream out = connection.getOutputStream();
@@ -136,6 +151,21 @@ final class FakeBroker implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The next packet of {@code type} the client sent, which must carry {@code packetId}: the
+     * answer to a PUBLISH or PUBREL.
+     *
+     * @throws AssertionError if none came within {@code timeout}, or it carries another identifier
+     */
+    Packet awaitAnswer(int type, int packetId, Duration timeout) throws InterruptedException {
+        Packet answer = nextPacket(type, timeout);
+        if (answer == null || answer.packetId() != packetId) {
+            throw new AssertionError("expected a packet of type " + type + " for packet identifier " + packetId
+                    + " within " + timeout + ", got " + (answer == null ? "none" : "one for " + answer.packetId()));
+        }
+        return answer;
     }
 
     /** Whether the client closed the connection within {@code timeout}. */

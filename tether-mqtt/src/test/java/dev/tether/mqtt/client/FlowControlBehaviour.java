@@ -21,7 +21,8 @@ abstract class FlowControlBehaviour extends BrokerBehaviour {
     void aSlowConsumerWithASmallReceiveMaximumStillGetsEverything(Qos qos) throws Exception {
         String topic = uniqueTopic("receive-maximum");
         int count = 50;
-        try (MqttClient subscriber = builder(ProtocolVersion.V5).receiveMaximum(2).connect();
+        try (MqttClient subscriber = builder(ProtocolVersion.V5).receiveMaximum(2)
+                .enforceReceiveMaximum(!overrunsReceiveMaximum()).connect();
              Subscription subscription = subscriber.subscribe(topic, qos);
              MqttClient publisher = connect(ProtocolVersion.V5)) {
             for (int i = 0; i < count; i++) {

@@ -12,6 +12,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
@@ -28,6 +29,7 @@ abstract class KeepAliveBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = "MQTT-3.1.2-23", v5 = "MQTT-3.1.2-20")
     void anIdleClientStaysConnectedForManyKeepAliveIntervals(ProtocolVersion version) throws Exception {
         String topic = uniqueTopic("idle");
         Duration keepAlive = Duration.ofSeconds(2);

@@ -13,6 +13,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.BrokerExtension;
 import dev.tether.mqtt.testkit.MqttBroker;
@@ -44,6 +45,7 @@ class MosquittoLimitsClientTest extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(value = Qos.class, names = {"AT_MOST_ONCE", "AT_LEAST_ONCE"})
+    @Statement(v5 = "MQTT-3.2.2-15")
     void aMessageLargerThanTheBrokerAcceptsIsRefusedBeforeSending(Qos qos) throws Exception {
         String topic = uniqueTopic("too-large");
         try (MqttClient client = connect(ProtocolVersion.V5);
@@ -95,6 +97,7 @@ class MosquittoLimitsClientTest extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(value = Qos.class, names = {"AT_LEAST_ONCE", "EXACTLY_ONCE"})
+    @Statement(v5 = "MQTT-3.3.4-7")
     void manyConcurrentPublishesStayWithinTheBrokersReceiveMaximum(Qos qos) throws Exception {
         String topic = uniqueTopic("receive-maximum");
         int count = 100;

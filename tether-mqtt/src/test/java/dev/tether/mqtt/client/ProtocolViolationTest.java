@@ -10,6 +10,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
@@ -24,6 +25,7 @@ class ProtocolViolationTest {
     private static final String CONNACK_V5_ACCEPTED = "20 03 00 00 00";
 
     @Test
+    @Statement(v5 = "MQTT-3.3.1-4")
     void malformedPacketClosesTheConnectionWithReasonCode0x81() throws Exception {
         try (ScriptedBroker broker = new ScriptedBroker(CONNACK_V5_ACCEPTED);
              MqttClient client = connect(broker, ProtocolVersion.V5)) {
@@ -40,6 +42,7 @@ class ProtocolViolationTest {
     }
 
     @Test
+    @Statement(v311 = "MQTT-4.8.0-1")
     void mqtt311ClosesWithoutAReasonCode() throws Exception {
         try (ScriptedBroker broker = new ScriptedBroker("20 02 00 00");
              MqttClient client = connect(broker, ProtocolVersion.V3_1_1)) {

@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ class RefusingBrokerClientTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-4.13.2-1")
     void aRefusedConnectionReportsTheReasonCodeAndReasonStringOf5() throws Exception {
         try (FakeBroker broker = FakeBroker.start(packet -> FakeBroker.connack(true, 0x86, "wrong password"))) {
             MqttConnectException e = assertThrows(MqttConnectException.class, () -> MqttClient.newBuilder()

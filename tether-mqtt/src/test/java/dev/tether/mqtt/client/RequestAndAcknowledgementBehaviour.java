@@ -12,6 +12,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.MqttBroker;
 import java.time.Duration;
@@ -97,6 +98,7 @@ abstract class RequestAndAcknowledgementBehaviour {
     }
 
     @Test
+    @Statement(v5 = "MQTT-4.3.2-4")
     void takingAMessageAcknowledgesItByDefault() throws Exception {
         String topic = "tether-test/auto-ack/" + UUID.randomUUID();
         try (MqttClient consumer = MqttClient.newBuilder().host(broker().host()).port(broker().port())

@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttClientBuilder;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.FaultProxy;
 import java.time.Duration;
@@ -42,6 +43,7 @@ abstract class SessionBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-3.1.2-4", "MQTT-3.1.3-2"}, v5 = {"MQTT-3.1.2-23", "MQTT-3.1.3-2"})
     void messagesPublishedWhileAwayReachTheResumedSession(ProtocolVersion version) throws Exception {
         String identifier = uniqueIdentifier("offline");
         String topic = uniqueTopic("offline");
@@ -118,6 +120,7 @@ abstract class SessionBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = "MQTT-3.1.2-6", v5 = "MQTT-3.1.2-4")
     void cleanStartDiscardsTheSession(ProtocolVersion version) throws Exception {
         String identifier = uniqueIdentifier("clean");
         String topic = uniqueTopic("clean");
@@ -152,6 +155,7 @@ abstract class SessionBehaviour extends BrokerBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = "MQTT-3.1.3-7")
     void anEmptyIdentifierGetsOneFromTheBrokerOrTheClient(ProtocolVersion version) throws Exception {
         try (MqttClient client = builder(version).identifier("").connect()) {
             String identifier = client.connectResult().clientIdentifier();

@@ -10,6 +10,7 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ class SilentBrokerClientTest {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = "MQTT-3.1.2-23", v5 = "MQTT-3.1.2-20")
     void aBrokerThatDoesNotAnswerPingsIsDeclaredDead(ProtocolVersion version) throws Exception {
         boolean v5 = version == ProtocolVersion.V5;
         try (FakeBroker broker = FakeBroker.start(packet -> switch (packet.type()) {

@@ -9,6 +9,7 @@ import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 abstract class TopicAliasBehaviour extends BrokerBehaviour {
 
     @Test
+    @Statement(v5 = {"MQTT-3.2.2-17", "MQTT-3.3.2-8", "MQTT-3.3.2-9"})
     void messagesPublishedWithTopicAliasesArriveWithTheirTopics() throws Exception {
         String base = uniqueTopic("alias-out");
         try (MqttClient subscriber = connect(ProtocolVersion.V5);

@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.FaultProxy;
 import dev.tether.mqtt.testkit.MqttBroker;
@@ -159,6 +160,7 @@ abstract class CutStormBehaviour {
 
     @ParameterizedTest(name = "{0} QoS {1}")
     @CsvSource({"V3_1_1, AT_LEAST_ONCE", "V3_1_1, EXACTLY_ONCE", "V5, AT_LEAST_ONCE", "V5, EXACTLY_ONCE"})
+    @Statement(v311 = "MQTT-4.6.0-1", v5 = "MQTT-4.6.0-1")
     void deliversEveryMessageInOrderThroughACutEveryFewHundredMessages(ProtocolVersion version, Qos qos)
             throws Exception {
         String topic = "tether-test/storm/" + UUID.randomUUID();

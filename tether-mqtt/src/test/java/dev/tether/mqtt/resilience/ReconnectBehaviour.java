@@ -17,6 +17,7 @@ import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
 import dev.tether.mqtt.testkit.FaultProxy;
@@ -80,6 +81,7 @@ abstract class ReconnectBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-4.1.0-1", "MQTT-4.1.0-2"}, v5 = "MQTT-4.1.0-1")
     void reconnectsAndResumesTheSessionAfterACut(ProtocolVersion version) throws Exception {
         String topic = uniqueTopic("resume");
         try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port());

@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttClientBuilder;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.PublishResult;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.MalformedPacketException;
 import dev.tether.mqtt.internal.codec.Packet;
@@ -84,6 +85,8 @@ abstract class ResendDutiesBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-2.3.1-3", "MQTT-3.3.1-1", "MQTT-4.4.0-1"},
+        v5 = {"MQTT-3.3.1-1", "MQTT-4.3.2-3", "MQTT-4.4.0-1"})
     void anUnacknowledgedPublishIsSentAgainWithDupAndItsPacketIdentifier(ProtocolVersion version) throws Exception {
         String topic = "tether-test/resend/" + UUID.randomUUID();
         try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port()).record(true);
@@ -114,6 +117,8 @@ abstract class ResendDutiesBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v311 = {"MQTT-4.3.3-1", "MQTT-4.4.0-1"},
+        v5 = {"MQTT-4.3.3-3", "MQTT-4.3.3-5", "MQTT-4.3.3-6", "MQTT-4.4.0-1"})
     void afterPubrecOnlyThePubrelIsSentAgain(ProtocolVersion version) throws Exception {
         String topic = "tether-test/resend-pubrel/" + UUID.randomUUID();
         try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port()).record(true);
@@ -156,6 +161,7 @@ abstract class ResendDutiesBehaviour {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    @Statement(v5 = "MQTT-4.4.0-1")
     void anAcknowledgedMessageIsNeverSentAgain(ProtocolVersion version) throws Exception {
         String topic = "tether-test/no-resend/" + UUID.randomUUID();
         try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port()).record(true);

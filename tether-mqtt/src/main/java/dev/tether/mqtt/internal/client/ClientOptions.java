@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param operationTimeout how long a call waits for a publish slot or a broker's reply
  * @param closeTimeout how long close() waits for publishes in flight
  * @param maxQueuedIncoming how many messages each stream buffers before the client stops reading
+ * @param receiveMaximum the Receive Maximum the broker is held to; 0 for none (MQTT 3.1.1, or not enforced)
  * @param topicAliasMaximum the highest topic alias the broker may use towards the client
  * @param manualAcknowledgement whether the application acknowledges messages with {@link MqttMessage#ack()}
  * @param incomingOverflow what happens to a QoS 0 message for a full stream
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param closing set once close() starts
  */
 record ClientOptions(ProtocolVersion protocol, Duration keepAlive, Duration operationTimeout, Duration closeTimeout,
-                     int maxQueuedIncoming, int topicAliasMaximum, boolean manualAcknowledgement,
+                     int maxQueuedIncoming, int receiveMaximum, int topicAliasMaximum, boolean manualAcknowledgement,
                      IncomingOverflowPolicy incomingOverflow, boolean queueQos0WhileDisconnected,
                      AtomicBoolean closing) {
 

@@ -41,6 +41,7 @@ public final class ConnectOptions {
     private boolean cleanStart = true;
     private Duration sessionExpiry = Duration.ZERO;
     private int receiveMaximum; // 0: as many as one stream buffers, maxQueuedIncoming
+    private boolean enforceReceiveMaximum = true;
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
@@ -112,6 +113,11 @@ public final class ConnectOptions {
         return this;
     }
 
+    public ConnectOptions enforceReceiveMaximum(boolean enforce) {
+        this.enforceReceiveMaximum = enforce;
+        return this;
+    }
+
     public ConnectOptions maximumPacketSize(int bytes) {
         this.maximumPacketSize = range(bytes, 64, 268_435_460, "maximum packet size");
         return this;
@@ -147,6 +153,29 @@ public final class ConnectOptions {
     /** {@return the highest topic alias the broker may use towards the client; none before MQTT 5} */
     int topicAliasMaximum() {
         return protocol == ProtocolVersion.V5 ? topicAliasMaximum : 0;
+    }
+
+    /**
+     * {@return the Receive Maximum announced in CONNECT: how many QoS 1/2 publishes the broker may
+     * leave unanswered; 0 before MQTT 5, which has no such limit}
+     *
+     * @param maxQueuedIncoming how many messages a stream buffers: the Receive Maximum unless one was set
+     */
+    int announcedReceiveMaximum(int maxQueuedIncoming) {
+        if (protocol != ProtocolVersion.V5) {
+            return 0;
+        }
+        return receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+    }
+
+    /**
+     * {@return the Receive Maximum the client holds the broker to: 0 for none, in MQTT 3.1.1 or
+     * when enforcing it is turned off}
+     *
+     * @param maxQueuedIncoming how many messages a stream buffers: the Receive Maximum unless one was set
+     */
+    int enforcedReceiveMaximum(int maxQueuedIncoming) {
+        return enforceReceiveMaximum ? announcedReceiveMaximum(maxQueuedIncoming) : 0;
     }
 
     /** {@return whether the broker is to assign the identifier} */
@@ -193,7 +222,7 @@ public final class ConnectOptions {
         if (!sessionExpiry.isZero()) {
             properties.integer(Property.SESSION_EXPIRY_INTERVAL, sessionExpiry.toSeconds());
         }
-        int announced = receiveMaximum != 0 ? receiveMaximum : Math.min(65_535, maxQueuedIncoming);
+        int announced = announcedReceiveMaximum(maxQueuedIncoming);
         if (announced != 65_535) {
             properties.integer(Property.RECEIVE_MAXIMUM, announced);
         }

@@ -102,8 +102,8 @@ public final class FlowOptions {
     /** {@return the session's options: these, and those of {@code connect} it needs} */
     ClientOptions clientOptions(ConnectOptions connect) {
         return new ClientOptions(connect.protocol(), connect.keepAlive(), operationTimeout, closeTimeout,
-                maxQueuedIncoming, connect.topicAliasMaximum(), manualAcknowledgement,
-                incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
+                maxQueuedIncoming, connect.enforcedReceiveMaximum(maxQueuedIncoming), connect.topicAliasMaximum(),
+                manualAcknowledgement, incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
     }
 
     /** {@return the outgoing flows of a new client: bounded, with its policy and window} */

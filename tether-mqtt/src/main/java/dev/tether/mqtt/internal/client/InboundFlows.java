@@ -84,6 +84,7 @@ final class InboundFlows {
                 if (known) {
                     store.incomingReleased(pubrel.packetId());
                 }
+                from.unanswered.remove(pubrel.packetId());
                 from.send(known || !v5 ? new Pubcomp(pubrel.packetId())
                         : new Pubcomp(pubrel.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.EMPTY), false);
             }
@@ -98,6 +99,9 @@ final class InboundFlows {
     }
 
     private void receivePublish(Publish publish, Link from) throws MqttException, InterruptedException {
+        if (publish.qos() != Qos.AT_MOST_ONCE) {
+            countUnanswered(publish, from);
+        }
         String topic = resolveAlias(publish, from);
         if (publish.qos() == Qos.EXACTLY_ONCE) {
             InboundFlow earlier = exactlyOnceReceived.get(publish.packetId());
@@ -140,6 +144,22 @@ final class InboundFlows {
         }
     }
 
+    /**
+     * A broker may leave at most the client's Receive Maximum of QoS 1/2 PUBLISHes unanswered by
+     * PUBACK or PUBCOMP [MQTT-3.3.4-9]; one more is a protocol error, DISCONNECT 0x93. A message
+     * the application has not taken yet is not acknowledged yet, and counts, as the broker counts
+     * it too. A QoS 2 copy sent again before its PUBREL is the same message, counted once.
+     */
+    private void countUnanswered(Publish publish, Link from) throws MqttProtocolException {
+        int receiveMaximum = options.receiveMaximum();
+        if (from.unanswered.add(publish.packetId()) && receiveMaximum != 0 && from.unanswered.size() > receiveMaximum) {
+            throw new MqttProtocolException(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "broker " + from.server + " sent QoS "
+                    + publish.qos().code() + " PUBLISH " + publish.packetId() + " while " + receiveMaximum + " QoS 1/2"
+                    + " PUBLISHes await PUBACK or PUBCOMP, as many as the client's Receive Maximum of " + receiveMaximum
+                    + " allows [MQTT-3.3.4-9]");
+        }
+    }
+
     private String resolveAlias(Publish publish, Link from) throws MqttProtocolException {
         long alias = publish.properties().integer(Property.TOPIC_ALIAS, 0);
         if (alias == 0) {
@@ -179,6 +199,7 @@ final class InboundFlows {
                     flow.acknowledged();
                 }
             } else if (current == from) {
+                from.unanswered.remove(flow.packetId());
                 from.send(new Puback(flow.packetId()), false);
                 flow.acknowledged();
             }

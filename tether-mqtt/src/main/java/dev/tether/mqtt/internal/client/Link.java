@@ -8,6 +8,8 @@ import dev.tether.mqtt.internal.connection.PacketListener;
 import dev.tether.mqtt.internal.session.InboundAcknowledgements;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -24,6 +26,13 @@ final class Link implements PacketListener {
     final int epoch;
     final String server;
     final InboundAcknowledgements acknowledgements;
+    /**
+     * The packet identifiers of the QoS 1/2 PUBLISHes received on this link and not yet answered
+     * with PUBACK or PUBCOMP: what the client's Receive Maximum bounds [MQTT-3.3.4-9]. Added to
+     * by the reader; an identifier leaves just before its answer is written, so the broker cannot
+     * see the answer, send the next message, and have it counted against the old one.
+     */
+    final Set<Integer> unanswered = ConcurrentHashMap.newKeySet();
     /** Incoming topic aliases; only the link's reader thread touches them. */
     final Map<Integer, String> inboundAliases = new HashMap<>();
     private final TopicAliases outboundAliases;

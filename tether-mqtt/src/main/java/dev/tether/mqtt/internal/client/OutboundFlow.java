@@ -1,7 +1,9 @@
 package dev.tether.mqtt.internal.client;
 
 import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttProtocolException;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.Puback;
 import dev.tether.mqtt.internal.codec.Pubcomp;
@@ -57,6 +59,38 @@ final class OutboundFlow {
         } else {
             reply.complete(answer);
         }
+    }
+
+    /**
+     * A SUBACK or UNSUBACK must carry one reason code for each topic filter of its request, in the
+     * same order [MQTT-3.8.4-6 (5.0), MQTT-3.8.4-5 (3.1.1), MQTT-3.11.3-1 (5.0)]; an MQTT 3.1.1
+     * UNSUBACK carries none.
+     *
+     * @return the protocol error when {@code reply} carries another number, or null
+     */
+    MqttProtocolException reasonCodeCountError(Packet reply) {
+        int codes;
+        int filters;
+        String rule;
+        if (reply instanceof Suback suback && request instanceof Subscribe subscribe) {
+            codes = suback.reasonCodes().size();
+            filters = subscribe.subscriptions().size();
+            rule = "MQTT-3.8.4-6 (5.0), MQTT-3.8.4-5 (3.1.1)";
+        } else if (reply instanceof Unsuback unsuback && request instanceof Unsubscribe unsubscribe
+                && !unsuback.reasonCodes().isEmpty()) {
+            codes = unsuback.reasonCodes().size();
+            filters = unsubscribe.filters().size();
+            rule = "MQTT-3.11.3-1";
+        } else {
+            return null;
+        }
+        if (codes == filters) {
+            return null;
+        }
+        return new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, reply.type() + " for packet identifier " + packetId
+                + " carries " + codes + (codes == 1 ? " reason code" : " reason codes") + " for the " + filters
+                + (filters == 1 ? " topic filter" : " topic filters") + " of its " + request.type()
+                + ": one is due for each filter [" + rule + "]");
     }
 
     /** {@return whether {@code packet} is the answer this flow waits for in its state} */

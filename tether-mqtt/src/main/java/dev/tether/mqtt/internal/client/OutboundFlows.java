@@ -345,6 +345,11 @@ final class OutboundFlows {
                 throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, reply.type() + " for packet identifier "
                         + packetId + ", which is in use by a " + flow.request.type());
             }
+            MqttProtocolException wrongCount = flow.reasonCodeCountError(reply);
+            if (wrongCount != null) {
+                finish(flow, null, wrongCount); // the caller learns why, and the reader closes the connection
+                throw wrongCount;
+            }
             if (reply instanceof Pubrec pubrec && !pubrec.reasonCode().isError()) {
                 flow.state = State.RELEASED; // isAnsweredBy() let only a SENT flow take a PUBREC
                 try {

@@ -39,9 +39,14 @@ final class BodyDecoder {
                 throw malformed("PUBLISH with DUP set on QoS 0 [MQTT-3.3.1-2]");
             }
         } else if (flags != type.requiredFlags()) {
-            throw malformed(String.format("%s has fixed header flags %4s, must be %4s [MQTT-2.1.3-1]", type,
-                    Integer.toBinaryString(flags), Integer.toBinaryString(type.requiredFlags())).replace(' ', '0'));
+            throw malformed(type + " has fixed header flags " + fourBits(flags) + ", must be "
+                    + fourBits(type.requiredFlags()) + (v5 ? " [MQTT-2.1.3-1]" : " [MQTT-2.2.2-2]"));
         }
+    }
+
+    /** The four flag bits with their leading zeros, as the specifications print them: {@code 0010}. */
+    private static String fourBits(int flags) {
+        return Integer.toBinaryString(0x10 | flags).substring(1);
     }
 
     Packet decode(int firstByte, int remainingLength) throws MalformedPacketException {

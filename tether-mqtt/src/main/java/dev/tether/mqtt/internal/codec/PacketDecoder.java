@@ -159,9 +159,12 @@ public final class PacketDecoder {
                     lengthBytes++;
                     if ((digit & 0x80) != 0) {
                         if (lengthBytes == 4) {
-                            throw malformed("remaining length is longer than 4 bytes [MQTT-1.5.5-1]");
+                            throw malformed("remaining length is longer than 4 bytes (MQTT 5, 1.5.5; MQTT 3.1.1, 2.2.3)");
                         }
                         continue;
+                    }
+                    if (v5 && digit == 0 && lengthBytes > 1) {
+                        throw malformed(VariableByteInteger.notMinimal("remaining length", remainingLength, lengthBytes));
                     }
                     long packetSize = 1L + lengthBytes + remainingLength;
                     if (packetSize > maximumPacketSize) {

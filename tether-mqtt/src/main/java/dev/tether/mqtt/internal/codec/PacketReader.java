@@ -112,10 +112,14 @@ final class PacketReader {
             int digit = buffer.get(position++) & 0xFF;
             value |= (digit & 0x7F) << shift;
             if ((digit & 0x80) == 0) {
+                if (digit == 0 && shift > 0) {
+                    // Only MQTT 5 has variable byte integers inside a body, and it wants them minimal.
+                    throw malformed(VariableByteInteger.notMinimal(what + suffix, value, shift / 7 + 1));
+                }
                 return value;
             }
         }
-        throw malformed(what + suffix + " is a variable byte integer longer than 4 bytes [MQTT-1.5.5-1]");
+        throw malformed(what + suffix + " is a variable byte integer longer than 4 bytes (MQTT 5, 1.5.5)");
     }
 
     String readUtf8(String what) throws MalformedPacketException {

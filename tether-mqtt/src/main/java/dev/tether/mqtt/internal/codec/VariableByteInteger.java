@@ -24,6 +24,16 @@ final class VariableByteInteger {
         return 4;
     }
 
+    /**
+     * The complaint about a value written in more bytes than it needs, which MQTT 5 makes a
+     * malformed packet [MQTT-1.5.5-1]. MQTT 3.1.1 gives the same algorithm (2.2.3) but no rule
+     * that makes a longer encoding an error, so there it is accepted.
+     */
+    static String notMinimal(String what, int value, int bytes) {
+        return what + " " + value + " is encoded in " + bytes + " bytes instead of " + size(value)
+                + " [MQTT-1.5.5-1]";
+    }
+
     static void write(ByteBuffer out, int value) {
         do {
             int digit = value & 0x7F;

@@ -133,6 +133,12 @@ public final class MqttConnection {
             if (connack.reasonCode().isError()) {
                 throw Refusals.refused(connack, connect.version(), name);
             }
+            if (connect.cleanStart() && connack.sessionPresent()) {
+                // The client started clean and so has no session state: a broker that claims one
+                // breaks [MQTT-3.2.2-4] (5.0; the broker's side: [MQTT-3.2.2-1] in 3.1.1).
+                throw new MqttProtocolException(ReasonCode.PROTOCOL_ERROR, "broker " + name + " says a session is present"
+                        + " although the client asked for a clean start [MQTT-3.2.2-4]");
+            }
             if (authenticator != null) {
                 authenticator.onSuccess(Authentication.authData(connack.properties()));
             }

@@ -221,7 +221,9 @@ final class WebSocket {
                     }
                 }
                 switch (opcode) {
-                    case OP_CONTINUATION, OP_BINARY, OP_TEXT -> {
+                    case OP_TEXT -> throw new ProtocolException("WebSocket server " + peer
+                            + " sent a text frame: MQTT travels in binary frames only [MQTT-6.0.0-1]");
+                    case OP_CONTINUATION, OP_BINARY -> {
                         if (length > 0) {
                             remaining = length;
                             return true;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.UserProperty;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
@@ -27,12 +28,14 @@ class DecoderValidationTest {
     // --- fixed header ---
 
     @Test
+    @Statement(v5 = "MQTT-2.1.3-1")
     void reservedFlagBitsOfPubackAreMalformed() throws Exception {
         assertValid(V5, "40 02 00 01");
         assertRefused(V5, "41 02 00 01", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-2.1.3-1]
     }
 
     @Test
+    @Statement(v311 = {"MQTT-3.6.1-1", "MQTT-3.8.1-1", "MQTT-3.10.1-1"}, v5 = "MQTT-3.6.1-1")
     void pubrelSubscribeAndUnsubscribeNeedFlags0010() throws Exception {
         assertValid(V5, "62 02 00 01");
         assertRefused(V5, "60 02 00 01", ReasonCode.MALFORMED_PACKET, "flags"); // [MQTT-3.6.1-1]
@@ -57,6 +60,41 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-1.5.5-1")
+    void mqtt5VariableByteIntegersInMoreBytesThanNeededAreMalformed() throws Exception {
+        assertValid(V5, "d0 00");
+        assertRefused(V5, "d0 80 00", ReasonCode.MALFORMED_PACKET, "remaining length 0 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+        assertValid(V5, "30 84 01" + " 00 01 61 00" + " 00".repeat(128)); // 132 needs two bytes
+        assertRefused(V5, "30 84 81 00" + " 00 01 61 00" + " 00".repeat(128), ReasonCode.MALFORMED_PACKET,
+                "remaining length 132 is encoded in 3 bytes instead of 2 [MQTT-1.5.5-1]");
+        assertValid(V5, "40 04 00 01 00 00");
+        assertRefused(V5, "40 05 00 01 00 80 00", ReasonCode.MALFORMED_PACKET,
+                "PUBACK properties length 0 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+        assertValid(V5, "30 06 00 01 61 02 0b 01");
+        assertRefused(V5, "30 07 00 01 61 03 0b 81 00", ReasonCode.MALFORMED_PACKET,
+                "Subscription Identifier 1 is encoded in 2 bytes instead of 1 [MQTT-1.5.5-1]");
+    }
+
+    /** MQTT 3.1.1 gives the encoding algorithm (2.2.3) but no rule that makes a longer encoding an error. */
+    @Test
+    void mqtt311AcceptsARemainingLengthInMoreBytesThanNeeded() throws Exception {
+        assertEquals(Pingresp.INSTANCE, decode(V3, "d0 80 00"));
+        Publish publish = (Publish) decode(V3, "30 85 80 00 00 01 61 78 79");
+        assertEquals("a", publish.topic());
+        assertEquals(2, publish.payload().length);
+    }
+
+    @Test
+    @Statement(v311 = "MQTT-2.2.2-2", v5 = {"MQTT-2.1.3-1", "MQTT-3.15.1-1"})
+    void flagsErrorReadsAsASentence() {
+        assertRefused(V5, "60 02 00 01", ReasonCode.MALFORMED_PACKET,
+                "PUBREL has fixed header flags 0000, must be 0010 [MQTT-2.1.3-1]");
+        assertRefused(V3, "41 02 00 01", ReasonCode.MALFORMED_PACKET,
+                "PUBACK has fixed header flags 0001, must be 0000 [MQTT-2.2.2-2]");
+        assertRefused(V5, "f1 00", ReasonCode.MALFORMED_PACKET, "AUTH has fixed header flags 0001, must be 0000 [MQTT-2.1.3-1]");
+    }
+
+    @Test
     void packetAboveTheMaximumSizeIsRefusedBeforeItsBodyArrives() {
         PacketDecoder decoder = new PacketDecoder(V5, 1024);
         // A PUBLISH claiming 268,435,455 bytes: refused on its length alone, nothing allocated for it.
@@ -78,18 +116,23 @@ class DecoderValidationTest {
     // --- PUBLISH ---
 
     @Test
+    @Statement(v311 = "MQTT-3.3.1-4", v5 = "MQTT-3.3.1-4")
     void qos3IsMalformed() throws Exception {
         assertValid(V5, "32 08 00 01 61 00 01 00 78 79");
         assertRefused(V5, "36 08 00 01 61 00 01 00 78 79", ReasonCode.MALFORMED_PACKET, "QoS 3"); // [MQTT-3.3.1-4]
+        assertValid(V3, "32 07 00 01 61 00 01 78 79");
+        assertRefused(V3, "36 07 00 01 61 00 01 78 79", ReasonCode.MALFORMED_PACKET, "QoS 3");
     }
 
     @Test
+    @Statement(v311 = "MQTT-3.3.1-2", v5 = "MQTT-3.3.1-2")
     void dupOnQos0IsMalformed() throws Exception {
         assertValid(V3, "30 05 00 01 61 78 79");
         assertRefused(V3, "38 05 00 01 61 78 79", ReasonCode.MALFORMED_PACKET, "DUP"); // [MQTT-3.3.1-2]
     }
 
     @Test
+    @Statement(v5 = "MQTT-2.2.1-3")
     void packetIdentifierZeroIsAProtocolError() throws Exception {
         assertValid(V3, "32 05 00 01 61 00 01");
         assertRefused(V3, "32 05 00 01 61 00 00", ReasonCode.PROTOCOL_ERROR, "packet identifier 0"); // [MQTT-2.2.1-3]
@@ -98,6 +141,7 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v311 = "MQTT-3.3.2-2", v5 = "MQTT-3.3.2-2")
     void wildcardsInAPublishTopicAreRefused() throws Exception {
         assertValid(V3, "30 05 00 03 61 2f 62");
         assertRefused(V3, "30 05 00 03 61 2f 2b", ReasonCode.TOPIC_NAME_INVALID, "wildcard"); // [MQTT-3.3.2-2]
@@ -105,6 +149,7 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v311 = "MQTT-3.3.2-1", v5 = "MQTT-3.3.2-1")
     void emptyTopicIsAllowedOnlyWithATopicAlias() throws Exception {
         assertValid(V5, "30 06 00 00 03 23 00 01");
         assertRefused(V5, "30 03 00 00 00", ReasonCode.PROTOCOL_ERROR, "no topic alias"); // [MQTT-3.3.2-1]
@@ -112,6 +157,7 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-3.3.2-8")
     void topicAliasZeroIsInvalid() {
         assertRefused(V5, "30 06 00 00 03 23 00 00", ReasonCode.TOPIC_ALIAS_INVALID, "Topic Alias"); // [MQTT-3.3.2-8]
     }
@@ -119,6 +165,7 @@ class DecoderValidationTest {
     // --- UTF-8 ---
 
     @Test
+    @Statement(v311 = "MQTT-1.5.3-1")
     void illFormedUtf8IsMalformed() throws Exception {
         assertValid(V3, "30 04 00 02 c3 a9"); // "é"
         assertRefused(V3, "30 04 00 02 c3 28", ReasonCode.MALFORMED_PACKET, "UTF-8"); // [MQTT-1.5.4-1]
@@ -129,13 +176,30 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v311 = "MQTT-1.5.3-1")
     void encodedSurrogatesAreMalformed() {
         assertRefused(V3, "30 05 00 03 ed a0 80", ReasonCode.MALFORMED_PACKET, "surrogate"); // [MQTT-1.5.4-1]
     }
 
     @Test
+    @Statement(v311 = "MQTT-1.5.3-2")
     void nullCharacterIsMalformed() {
         assertRefused(V3, "30 05 00 03 61 00 62", ReasonCode.MALFORMED_PACKET, "U+0000"); // [MQTT-1.5.4-2]
+    }
+
+    @Test
+    @Statement(v5 = "MQTT-1.5.7-1")
+    void bothHalvesOfAUserPropertyFollowTheStringRules() throws Exception {
+        assertValid(V5, "30 0b 00 01 61 07 26 00 01 6e 00 01 76");
+        assertRefused(V5, "30 0b 00 01 61 07 26 00 01 00 00 01 76", ReasonCode.MALFORMED_PACKET, "User Property name");
+        assertRefused(V5, "30 0c 00 01 61 08 26 00 01 6e 00 02 c3 28", ReasonCode.MALFORMED_PACKET, "User Property value");
+    }
+
+    @Test
+    @Statement(v5 = "MQTT-3.3.2-19")
+    void contentTypeIsWellFormedUtf8() throws Exception {
+        assertValid(V5, "30 09 00 01 61 05 03 00 02 c3 a9");
+        assertRefused(V5, "30 09 00 01 61 05 03 00 02 c3 28", ReasonCode.MALFORMED_PACKET, "Content Type");
     }
 
     // --- properties ---
@@ -230,6 +294,7 @@ class DecoderValidationTest {
     // --- SUBSCRIBE ---
 
     @Test
+    @Statement(v5 = "MQTT-3.8.3-5")
     void subscribeOptionsReservedBitsAreMalformed() throws Exception {
         assertValid(V5, "82 07 00 01 00 00 01 61 01");
         assertRefused(V5, "82 07 00 01 00 00 01 61 41", ReasonCode.MALFORMED_PACKET, "reserved option"); // [MQTT-3.8.3-5]
@@ -252,6 +317,7 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-3.8.3-4")
     void noLocalOnASharedSubscriptionIsAProtocolError() {
         // "$share/g/a" with No Local set. [MQTT-3.8.3-4]
         assertRefused(V5, "82 10 00 01 00 00 0a 24 73 68 61 72 65 2f 67 2f 61 04", ReasonCode.PROTOCOL_ERROR, "No Local");
@@ -260,6 +326,7 @@ class DecoderValidationTest {
     // --- CONNECT ---
 
     @Test
+    @Statement(v311 = "MQTT-3.1.2-3", v5 = "MQTT-3.1.2-3")
     void connectReservedFlagIsMalformed() throws Exception {
         assertValid(V3, "10 0d 00 04 4d 51 54 54 04 02 00 3c 00 01 63");
         assertRefused(V3, "10 0d 00 04 4d 51 54 54 04 03 00 3c 00 01 63", ReasonCode.MALFORMED_PACKET, "reserved"); // [MQTT-3.1.2-3]
@@ -271,6 +338,7 @@ class DecoderValidationTest {
     }
 
     @Test
+    @Statement(v311 = "MQTT-3.1.2-22")
     void mqtt311PasswordWithoutUserNameIsMalformed() {
         assertRefused(V3, "10 10 00 04 4d 51 54 54 04 42 00 3c 00 01 63 00 01 70", ReasonCode.MALFORMED_PACKET,
                 "password without a user name"); // [MQTT-3.1.2-22]

@@ -10,10 +10,16 @@ import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EncoderTest {
 
@@ -47,7 +53,55 @@ class EncoderTest {
         assertEquals("e0 01 97", HexFormat.ofDelimiter(" ").formatHex(remaining(bytes))); // [MQTT-3.14.2-3, MQTT-3.14.2-4]
     }
 
+    static Stream<Arguments> packetsWithDiagnostics() {
+        return Stream.of(
+                Arguments.of("PUBACK", (Function<Properties, Packet>) p -> new Puback(7, ReasonCode.QUOTA_EXCEEDED, p)),
+                Arguments.of("PUBREC", (Function<Properties, Packet>) p -> new Pubrec(7, ReasonCode.QUOTA_EXCEEDED, p)),
+                Arguments.of("PUBREL", (Function<Properties, Packet>) p -> new Pubrel(7, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, p)),
+                Arguments.of("PUBCOMP", (Function<Properties, Packet>) p -> new Pubcomp(7, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, p)),
+                Arguments.of("DISCONNECT", (Function<Properties, Packet>) p -> new Disconnect(ReasonCode.QUOTA_EXCEEDED, p)),
+                Arguments.of("AUTH", (Function<Properties, Packet>) p -> new Auth(ReasonCode.CONTINUE_AUTHENTICATION, p)));
+    }
+
+    /** Whatever packet carries them, the reason string goes first, then the user properties, to fit the peer's maximum. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("packetsWithDiagnostics")
+    @Statement(v5 = {"MQTT-3.4.2-2", "MQTT-3.4.2-3", "MQTT-3.5.2-2", "MQTT-3.5.2-3", "MQTT-3.6.2-2", "MQTT-3.6.2-3",
+        "MQTT-3.7.2-2", "MQTT-3.7.2-3", "MQTT-3.14.2-3", "MQTT-3.14.2-4", "MQTT-3.15.2-2", "MQTT-3.15.2-3"})
+    void dropsTheReasonStringThenTheUserPropertiesOfAnyPacketThatWouldNotFit(String type, Function<Properties, Packet> make)
+            throws Exception {
+        Packet full = make.apply(DIAGNOSTICS);
+        Packet withoutReasonString = make.apply(DIAGNOSTICS.without(Property.REASON_STRING));
+        Packet bare = make.apply(Properties.EMPTY);
+
+        assertEquals(full, v5.fit(full, v5.size(full)));
+        assertEquals(withoutReasonString, v5.fit(full, v5.size(withoutReasonString)));
+        assertEquals(bare, v5.fit(full, v5.size(withoutReasonString) - 1));
+        assertEquals(bare, v5.fit(full, v5.size(bare)));
+    }
+
+    static Stream<Arguments> reasonCodesThePacketMayNotCarry() {
+        return Stream.of(
+                Arguments.of("PUBACK", new Puback(1, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.EMPTY)),
+                Arguments.of("PUBREC", new Pubrec(1, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, Properties.EMPTY)),
+                Arguments.of("PUBREL", new Pubrel(1, ReasonCode.QUOTA_EXCEEDED, Properties.EMPTY)),
+                Arguments.of("PUBCOMP", new Pubcomp(1, ReasonCode.QUOTA_EXCEEDED, Properties.EMPTY)),
+                Arguments.of("DISCONNECT", new Disconnect(ReasonCode.CONTINUE_AUTHENTICATION, Properties.EMPTY)),
+                Arguments.of("AUTH", new Auth(ReasonCode.QUOTA_EXCEEDED, Properties.EMPTY)));
+    }
+
+    /** The encoder writes only the reason codes the specification defines for each packet. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reasonCodesThePacketMayNotCarry")
+    @Statement(v5 = {"MQTT-3.4.2-1", "MQTT-3.5.2-1", "MQTT-3.6.2-1", "MQTT-3.7.2-1", "MQTT-3.14.2-1", "MQTT-3.15.2-1"})
+    void refusesAReasonCodeEachPacketMayNotCarry(String type, Packet packet) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v5.encode(packet));
+
+        assertTrue(e.getMessage().contains("is not a reason code ") && e.getMessage().endsWith(type + " may carry"), e.getMessage());
+    }
+
     @Test
+    @Statement(v5 = "MQTT-3.2.2-15")
     void refusesAPublishLargerThanTheMaximumInsteadOfSendingIt() {
         Publish publish = new Publish("a/b", new byte[100], Qos.AT_LEAST_ONCE, false, false, 1, Properties.EMPTY);
 
@@ -114,10 +168,20 @@ class EncoderTest {
     }
 
     @Test
+    @Statement(v5 = "MQTT-1.5.4-1")
     void refusesAnUnpairedSurrogate() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> v3.encode(new Unsubscribe(1, List.of("a\uD800"), Properties.EMPTY)));
         assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage()); // [MQTT-1.5.4-1]
+    }
+
+    @Test
+    @Statement(v5 = "MQTT-3.3.2-19")
+    void refusesAContentTypeThatHasNoUtf8Encoding() {
+        Properties contentType = Properties.builder().string(Property.CONTENT_TYPE, "text/\uD800").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> v5.encode(new Publish("a", new byte[0], Qos.AT_MOST_ONCE, false, false, 0, contentType)));
+        assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
     }
 
     @Test

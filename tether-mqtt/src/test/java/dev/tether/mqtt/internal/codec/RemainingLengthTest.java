@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.ReasonCode;
+import dev.tether.mqtt.Statement;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -41,6 +42,7 @@ class RemainingLengthTest {
     /** [MQTT-1.5.5-1 (5.0)]: the fewest bytes, exactly as the tables print them. */
     @ParameterizedTest(name = "{0} is {1}")
     @MethodSource("tabulatedEncodings")
+    @Statement(v5 = "MQTT-1.5.5-1")
     void writesEachTabulatedValueInTheFewestBytes(int value, String encoding) {
         byte[] expected = HexFormat.of().parseHex(encoding.replace(" ", ""));
         ByteBuffer out = ByteBuffer.allocate(4);

@@ -2,6 +2,7 @@ package dev.tether.mqtt.internal.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tether.mqtt.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ class InboundAcknowledgementsTest {
     private final InboundAcknowledgements acknowledgements = new InboundAcknowledgements(flow -> sent.add(flow.packetId()));
 
     @Test
+    @Statement(v311 = "MQTT-4.6.0-2", v5 = "MQTT-4.6.0-2")
     void acknowledgesInArrivalOrderEvenWhenTakenOutOfOrder() throws Exception {
         MessageStream<String> first = new MessageStream<>(10);
         MessageStream<String> second = new MessageStream<>(10);
@@ -24,6 +26,21 @@ class InboundAcknowledgementsTest {
         assertEquals(List.of(1, 2), sent);
         assertEquals(0, acknowledgements.pending());
         assertEquals(true, one.isDone() && two.isDone());
+    }
+
+    @Test
+    @Statement(v311 = "MQTT-4.6.0-3", v5 = "MQTT-4.6.0-3")
+    void pubrecsAndPubacksKeepTheArrivalOrderOfTheirMessages() throws Exception {
+        List<MessageStream<String>> streams = List.of(new MessageStream<>(10), new MessageStream<>(10), new MessageStream<>(10));
+        route(1, true, streams.get(0));
+        route(2, false, streams.get(1));
+        route(3, true, streams.get(2));
+
+        streams.get(2).take();
+        streams.get(1).take();
+        assertEquals(List.of(), sent, "the PUBREC of 3 and the PUBACK of 2 wait for the PUBREC of 1");
+        streams.get(0).take();
+        assertEquals(List.of(1, 2, 3), sent);
     }
 
     @Test
@@ -109,7 +126,11 @@ class InboundAcknowledgementsTest {
     }
 
     private InboundFlow route(int packetId, MessageStream<String> stream) throws InterruptedException {
-        InboundFlow flow = acknowledgements.start(packetId, false);
+        return route(packetId, false, stream);
+    }
+
+    private InboundFlow route(int packetId, boolean exactlyOnce, MessageStream<String> stream) throws InterruptedException {
+        InboundFlow flow = acknowledgements.start(packetId, exactlyOnce);
         stream.put("message " + packetId, flow);
         flow.routed();
         return flow;

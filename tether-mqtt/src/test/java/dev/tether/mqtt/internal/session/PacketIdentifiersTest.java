@@ -1,5 +1,6 @@
 package dev.tether.mqtt.internal.session;
 
+import dev.tether.mqtt.Statement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class PacketIdentifiersTest {
 
     @Test
+    @Statement(v311 = {"MQTT-2.3.1-1", "MQTT-2.3.1-2"}, v5 = "MQTT-2.2.1-3")
     void neverHandsOutAnIdentifierThatIsInUse() { // [MQTT-2.2.1-3]
         PacketIdentifiers ids = new PacketIdentifiers();
         Set<Integer> inUse = new HashSet<>();
