@@ -184,12 +184,17 @@ public final class MqttClientBuilder {
 
     /**
      * MQTT 5: whether a broker that leaves more QoS 1/2 messages unacknowledged than the Receive
-     * Maximum is disconnected, with reason code 0x93 (Receive Maximum exceeded), as the
-     * specification says. On by default. Turn it off for a broker known to overrun the limit
-     * (Mosquitto 2.0.11 sends two messages for each acknowledgement once the limit is reached):
-     * the client then takes the extra messages, and a full stream still stops it reading.
+     * Maximum is disconnected, with reason code 0x93 (Receive Maximum exceeded), which the
+     * specification allows a client to do (3.3.4). Off by default: memory stays bounded either way
+     * (a full stream stops the client reading), and a widely used broker overruns the limit
+     * (Mosquitto 2.0.11 sends two messages for each acknowledgement once it is reached), which
+     * would be disconnected again after every reconnect. Turn it on to hold a broker to the rule.
      *
-     * @param enforce false to accept a broker that sends more than the Receive Maximum
+     * <pre>{@code
+     * MqttClient.newBuilder().receiveMaximum(100).enforceReceiveMaximum(true).connect();
+     * }</pre>
+     *
+     * @param enforce true to disconnect a broker that sends more than the Receive Maximum
      * @return this builder
      */
     public MqttClientBuilder enforceReceiveMaximum(boolean enforce) {

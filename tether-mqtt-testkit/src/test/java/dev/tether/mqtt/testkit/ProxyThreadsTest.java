@@ -1,8 +1,10 @@
 package dev.tether.mqtt.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -28,20 +30,21 @@ class ProxyThreadsTest {
 
     @Test
     void joinAllReturnsOnlyOnceEveryThreadHasTerminated() throws Exception {
-        CountDownLatch finishing = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
         List<Thread> started = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Thread thread = threads.newThread("worker-" + i, () -> {
-                finishing.countDown();
-                sleep(200); // still alive after it has said it is done
-            });
+            Thread thread = threads.newThread("worker-" + i, () -> await(release));
             thread.start();
             started.add(thread);
         }
-        assertTrue(finishing.await(10, TimeUnit.SECONDS));
+        Thread joiner = Thread.ofVirtual().start(this::joinAll);
+        awaitState(joiner, Thread.State.TIMED_WAITING); // in a join, the workers still running
+        assertTrue(started.stream().allMatch(Thread::isAlive));
 
-        threads.joinAll(System.nanoTime() + WAIT_NANOS);
+        release.countDown();
+        joiner.join(Duration.ofNanos(WAIT_NANOS));
 
+        assertFalse(joiner.isAlive(), "joinAll returned");
         for (Thread thread : started) {
             assertEquals(Thread.State.TERMINATED, thread.getState(), thread.getName());
         }
@@ -49,17 +52,27 @@ class ProxyThreadsTest {
 
     @Test
     void joinAllWaitsForTheThreadsMadeWhileItWaits() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Thread> second = new AtomicReference<>();
         Thread first = threads.newThread("connect", () -> {
-            sleep(100);
-            Thread worker = threads.newThread("read", () -> sleep(200));
+            await(go);
+            Thread worker = threads.newThread("read", () -> await(release));
             second.set(worker);
             worker.start();
         });
         first.start();
+        Thread joiner = Thread.ofVirtual().start(this::joinAll);
+        awaitState(joiner, Thread.State.TIMED_WAITING); // joining the first
 
-        threads.joinAll(System.nanoTime() + WAIT_NANOS);
+        go.countDown(); // the first makes the second and ends
+        first.join(Duration.ofNanos(WAIT_NANOS));
+        awaitState(joiner, Thread.State.TIMED_WAITING); // now joining the second
+        assertTrue(joiner.isAlive() && second.get().isAlive(), "joinAll waits for the thread made meanwhile");
 
+        release.countDown();
+        joiner.join(Duration.ofNanos(WAIT_NANOS));
+        assertFalse(joiner.isAlive(), "joinAll returned");
         assertEquals(Thread.State.TERMINATED, first.getState());
         assertEquals(Thread.State.TERMINATED, second.get().getState());
     }
@@ -84,11 +97,29 @@ class ProxyThreadsTest {
         assertEquals(Thread.State.TERMINATED, stuck.getState());
     }
 
-    private static void sleep(long millis) {
+    private void joinAll() {
         try {
-            Thread.sleep(millis);
+            threads.joinAll(System.nanoTime() + WAIT_NANOS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits, at most 10 s, until the thread is in that state. */
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        CountDownLatch never = new CountDownLatch(1);
+        while (thread.getState() != state) {
+            assertTrue(System.nanoTime() < deadline, thread + " never " + state + ", is " + thread.getState());
+            never.await(1, TimeUnit.MILLISECONDS);
         }
     }
 }

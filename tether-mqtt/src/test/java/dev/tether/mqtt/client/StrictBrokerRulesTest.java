@@ -208,11 +208,11 @@ class StrictBrokerRulesTest {
         }
     }
 
-    /** A broker known to overrun the limit can still be used: the client then takes the extra messages. */
+    /** By default a broker that overruns the limit can still be used: the client takes the extra messages. */
     @Test
-    void aBrokerOverrunningTheReceiveMaximumIsAcceptedWhenEnforcingItIsOff() throws Exception {
+    void aBrokerOverrunningTheReceiveMaximumIsAcceptedByDefault() throws Exception {
         try (FakeBroker broker = FakeBroker.start(accept(true));
-             MqttClient client = builder(broker, ProtocolVersion.V5).receiveMaximum(2).enforceReceiveMaximum(false).connect()) {
+             MqttClient client = builder(broker, ProtocolVersion.V5).receiveMaximum(2).connect()) {
             Iterator<MqttMessage> messages = client.messages().iterator();
             broker.send(publish(1, 1));
             broker.send(publish(1, 2));
@@ -254,7 +254,7 @@ class StrictBrokerRulesTest {
     }
 
     private MqttClient connectWithReceiveMaximum(FakeBroker broker, int receiveMaximum) throws MqttException {
-        return builder(broker, ProtocolVersion.V5).receiveMaximum(receiveMaximum).connect();
+        return builder(broker, ProtocolVersion.V5).receiveMaximum(receiveMaximum).enforceReceiveMaximum(true).connect();
     }
 
     /** A PUBLISH to "t" with payload "m" + the packet identifier, no properties. */

@@ -41,7 +41,7 @@ public final class ConnectOptions {
     private boolean cleanStart = true;
     private Duration sessionExpiry = Duration.ZERO;
     private int receiveMaximum; // 0: as many as one stream buffers, maxQueuedIncoming
-    private boolean enforceReceiveMaximum = true;
+    private boolean enforceReceiveMaximum; // off: MQTT 5 lets the client choose (3.3.4), and Mosquitto 2.0.11 overruns it
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
