@@ -11,6 +11,7 @@ import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.EmbeddedHiveMq;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
 import dev.tether.spring.autoconfigure.MqttListenerContainer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -14,6 +14,7 @@ import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.testkit.ClosedPort;
 import dev.tether.mqtt.testkit.EmbeddedHiveMq;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
 import dev.tether.spring.autoconfigure.MqttConnectFailureAnalyzer;
 import dev.tether.spring.autoconfigure.TetherMqttAutoConfiguration;
 import java.io.InputStream;

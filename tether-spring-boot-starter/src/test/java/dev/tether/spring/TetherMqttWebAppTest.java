@@ -12,6 +12,7 @@ import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.EmbeddedHiveMq;
 import dev.tether.mqtt.testkit.FaultProxy;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -380,11 +379,7 @@ class FaultProxyTest {
             assertFalse(proxy.awaitClientBytes("stuck".getBytes(US_ASCII), Duration.ofMillis(SILENCE_MILLIS)),
                     "not forwarded");
             // The proxy's reader records what it read; on a loaded machine it may not have read yet.
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            CountDownLatch never = new CountDownLatch(1);
-            while (proxy.clientBytes(0).length < "stuck".length() && System.nanoTime() < deadline) {
-                never.await(10, TimeUnit.MILLISECONDS);
-            }
+            Poll.until(WAIT, () -> proxy.clientBytes(0).length >= "stuck".length());
             assertEquals(1, proxy.cutAll());
             assertArrayEquals("stuck".getBytes(US_ASCII), proxy.clientBytes(0));
         }

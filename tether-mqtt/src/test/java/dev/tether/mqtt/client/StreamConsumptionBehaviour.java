@@ -11,6 +11,7 @@ import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.testkit.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -294,13 +295,8 @@ abstract class StreamConsumptionBehaviour extends BrokerBehaviour {
 
     /** Waits until at least {@code count} messages wait in the client, checking every 10 ms for at most {@link #WAIT}. */
     private static void awaitQueued(MqttClient client, int count) throws InterruptedException {
-        CountDownLatch never = new CountDownLatch(1);
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        Poll.until(WAIT, () -> client.metrics().queuedIncoming() >= count);
         int queued = client.metrics().queuedIncoming();
-        while (queued < count && System.nanoTime() < deadline) {
-            never.await(10, TimeUnit.MILLISECONDS);
-            queued = client.metrics().queuedIncoming();
-        }
         assertTrue(queued >= count, queued + " messages waiting in the client, expected " + count);
     }
 }

@@ -13,6 +13,7 @@ import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.FaultProxy;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -95,7 +95,7 @@ abstract class CloseUnderLoadBehaviour {
 
             proxy.blackhole(true); // from here on nothing the publisher sends can be acknowledged
             publishers.publishTheRest();
-            assertTrue(eventually(() -> publisher.metrics().queuedOutgoing() == QUEUE),
+            assertTrue(Poll.until(WAIT, () -> publisher.metrics().queuedOutgoing() == QUEUE),
                     "the outgoing queue filled up: " + publisher.metrics());
 
             Outcome outcome = publishers.close(publisher, CLOSE_TIMEOUT);
@@ -152,7 +152,7 @@ abstract class CloseUnderLoadBehaviour {
 
         /** Waits (bounded) until every acknowledged payload arrived; the assertion comes later. */
         void awaitDelivered(Set<String> acknowledged) throws InterruptedException {
-            eventually(() -> received.containsAll(acknowledged));
+            Poll.until(WAIT, () -> received.containsAll(acknowledged));
         }
 
         Set<String> lost(Set<String> acknowledged) {
@@ -269,18 +269,5 @@ abstract class CloseUnderLoadBehaviour {
                     notCompleted, pending.size(), publishers.rejected.get(), TimeUnit.NANOSECONDS.toMillis(closeNanos),
                     receiver.lost(acknowledgedPayloads).size(), receiver.received.size());
         }
-    }
-
-    /** Waits, at most {@link #WAIT}, for a condition; returns whether it came true. */
-    static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        CountDownLatch never = new CountDownLatch(1);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            never.await(10, TimeUnit.MILLISECONDS);
-        }
-        return true;
     }
 }

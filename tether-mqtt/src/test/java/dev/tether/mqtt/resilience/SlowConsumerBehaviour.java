@@ -10,6 +10,7 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,10 +169,8 @@ abstract class SlowConsumerBehaviour {
             // 1. Take nothing. A dropping policy must see the stream overflow: on a slow machine the
             //    broker may need longer than the stall to send that many, so wait for it (bounded).
             never.await(phases.stall.toMillis(), TimeUnit.MILLISECONDS);
-            long overflowDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (policy != IncomingOverflowPolicy.BACKPRESSURE && subscriber.metrics().droppedIncoming() == 0
-                    && System.nanoTime() < overflowDeadline) {
-                never.await(10, TimeUnit.MILLISECONDS);
+            if (policy != IncomingOverflowPolicy.BACKPRESSURE) {
+                Poll.until(Duration.ofSeconds(60), () -> subscriber.metrics().droppedIncoming() > 0);
             }
             long readDuringStall = subscriber.metrics().messagesReceived();
             int queuedAfterStall = subscriber.metrics().queuedIncoming();
