@@ -79,6 +79,28 @@ public sealed interface ConnectionEvent {
         public String serverReference() {
             return cause.serverReference();
         }
+
+        /**
+         * The reason string of the broker's DISCONNECT.
+         *
+         * @return the MQTT 5 Reason String, or null when the broker sent none or did not disconnect
+         */
+        public String reasonString() {
+            return cause instanceof MqttDisconnectException disconnect ? disconnect.reasonString() : null;
+        }
+
+        /**
+         * The user properties of the broker's DISCONNECT.
+         *
+         * <pre>{@code
+         * case ConnectionEvent.Lost l -> l.userProperties().forEach(p -> log.info("{}={}", p.name(), p.value()));
+         * }</pre>
+         *
+         * @return the MQTT 5 user properties, in order; empty when there were none or the broker did not disconnect
+         */
+        public List<UserProperty> userProperties() {
+            return cause instanceof MqttDisconnectException disconnect ? disconnect.userProperties() : List.of();
+        }
     }
 
     /**

@@ -59,11 +59,6 @@ final class EngineAccess extends ApiAccess {
     }
 
     @Override
-    public int identifier(Subscription subscription) {
-        return subscription.identifier();
-    }
-
-    @Override
     public MessageStream<MqttMessage> stream(Subscription subscription) {
         return subscription.stream();
     }

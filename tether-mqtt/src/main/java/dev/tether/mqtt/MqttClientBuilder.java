@@ -203,6 +203,28 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * MQTT 5: whether the client gives each subscription the application chose no identifier
+     * for ({@link SubscribeRequest.Builder#subscriptionIdentifier(int)}) one of its own, on by
+     * default. The broker tags every message with the identifiers of the subscriptions it matched,
+     * which routes a message to exactly the {@link Subscription}s it was sent for even when their
+     * filters overlap. Off, such subscriptions carry no identifier and messages are routed by
+     * matching their topic against the filters, so overlapping subscriptions each get every
+     * message their filters match; turn it off for a broker that mishandles identifiers, or when
+     * {@link MqttMessage#subscriptionIdentifiers()} must hold only the application's own.
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().host("broker").automaticSubscriptionIdentifiers(false).connect();
+     * }</pre>
+     *
+     * @param automatic false to send only the identifiers the application chose
+     * @return this builder
+     */
+    public MqttClientBuilder automaticSubscriptionIdentifiers(boolean automatic) {
+        connect.automaticSubscriptionIdentifiers(automatic);
+        return this;
+    }
+
+    /**
      * The largest packet the client accepts; larger ones close the connection with PACKET_TOO_LARGE.
      * Announced to MQTT 5 brokers. Default 16 MiB.
      *

@@ -189,7 +189,20 @@ public final class MqttMessage {
         return userProperties;
     }
 
-    /** {@return the MQTT 5 subscription identifiers of the subscriptions this incoming message matched} */
+    /**
+     * The MQTT 5 Subscription Identifiers of this client's subscriptions that the incoming message
+     * matched, as the broker sent them: the ones the application chose
+     * ({@link SubscribeRequest.Builder#subscriptionIdentifier(int)}) and, for subscriptions it gave
+     * none, the client's own ({@link Subscription#identifier()}), unless
+     * {@link MqttClientBuilder#automaticSubscriptionIdentifiers(boolean)} is off.
+     *
+     * <pre>{@code
+     * if (message.subscriptionIdentifiers().contains(42)) { ... }
+     * }</pre>
+     *
+     * @return the identifiers, in the order the broker sent them; empty for an outgoing message,
+     *     in MQTT 3.1.1, and when the matching subscriptions have none
+     */
     public List<Integer> subscriptionIdentifiers() {
         return subscriptionIdentifiers;
     }

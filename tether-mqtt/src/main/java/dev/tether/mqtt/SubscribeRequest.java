@@ -6,12 +6,13 @@ import java.util.Objects;
 
 /**
  * A SUBSCRIBE with one or more topic filters, each with its maximum QoS and MQTT 5 options, and
- * the MQTT 5 user properties of the packet.
+ * the MQTT 5 subscription identifier and user properties of the packet.
  *
  * <pre>{@code
  * Subscription s = client.subscribe(SubscribeRequest.newBuilder()
  *         .filter("sensors/+/temperature", Qos.AT_LEAST_ONCE)
  *         .filter("alerts/#", Qos.EXACTLY_ONCE, true, false, SubscribeRequest.RETAIN_NEVER)
+ *         .subscriptionIdentifier(7)
  *         .userProperty("tenant", "acme")
  *         .build());
  * }</pre>
@@ -24,6 +25,9 @@ public final class SubscribeRequest {
     public static final int RETAIN_ON_NEW_SUBSCRIPTION = 1;
     /** Retain handling 2: no retained messages at subscribe time. */
     public static final int RETAIN_NEVER = 2;
+
+    /** The highest subscription identifier MQTT 5 allows: the largest Variable Byte Integer. */
+    public static final int MAX_SUBSCRIPTION_IDENTIFIER = 268_435_455;
 
     /**
      * One filter and its options.
@@ -55,10 +59,12 @@ public final class SubscribeRequest {
     }
 
     private final List<Entry> entries;
+    private final int subscriptionIdentifier;
     private final List<UserProperty> userProperties;
 
-    private SubscribeRequest(List<Entry> entries, List<UserProperty> userProperties) {
+    private SubscribeRequest(List<Entry> entries, int subscriptionIdentifier, List<UserProperty> userProperties) {
         this.entries = List.copyOf(entries);
+        this.subscriptionIdentifier = subscriptionIdentifier;
         this.userProperties = List.copyOf(userProperties);
     }
 
@@ -89,6 +95,15 @@ public final class SubscribeRequest {
         return entries.stream().map(Entry::filter).toList();
     }
 
+    /**
+     * {@return the MQTT 5 subscription identifier the application chose, or 0 when it chose none
+     * (the client then numbers the subscription itself, unless
+     * {@link MqttClientBuilder#automaticSubscriptionIdentifiers(boolean)} is off)}
+     */
+    public int subscriptionIdentifier() {
+        return subscriptionIdentifier;
+    }
+
     /** {@return the MQTT 5 user properties of the SUBSCRIBE, in order; empty if none} */
     public List<UserProperty> userProperties() {
         return userProperties;
@@ -104,8 +119,40 @@ public final class SubscribeRequest {
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
         private final List<UserProperty> userProperties = new ArrayList<>();
+        private int subscriptionIdentifier;
 
         private Builder() {
+        }
+
+        /**
+         * MQTT 5: the Subscription Identifier the broker puts on every message it sends because of
+         * this subscription, read back with {@link MqttMessage#subscriptionIdentifiers()}. Several
+         * subscriptions may share one identifier. Without one, the client numbers each subscription
+         * itself (skipping the numbers open subscriptions use) to route messages to the right
+         * {@link Subscription}; choose identifiers for every subscription, or turn the automatic
+         * ones off with {@link MqttClientBuilder#automaticSubscriptionIdentifiers(boolean)}, when
+         * an identifier must mean your subscription alone.
+         *
+         * <pre>{@code
+         * Subscription s = client.subscribe(SubscribeRequest.newBuilder()
+         *         .filter("sensors/#", Qos.AT_LEAST_ONCE).subscriptionIdentifier(42).build());
+         * for (MqttMessage m : client.messages()) {
+         *     if (m.subscriptionIdentifiers().contains(42)) { ... }
+         * }
+         * }</pre>
+         *
+         * @param identifier 1 to {@value SubscribeRequest#MAX_SUBSCRIPTION_IDENTIFIER}
+         * @return this builder
+         * @throws IllegalArgumentException if the identifier is out of range (MQTT 5, 3.8.2.1.2:
+         *     0 is a protocol error)
+         */
+        public Builder subscriptionIdentifier(int identifier) {
+            if (identifier < 1 || identifier > MAX_SUBSCRIPTION_IDENTIFIER) {
+                throw new IllegalArgumentException("a subscription identifier must be 1 to " + MAX_SUBSCRIPTION_IDENTIFIER
+                        + " (MQTT 5, 3.8.2.1.2: 0 is a protocol error), was " + identifier);
+            }
+            this.subscriptionIdentifier = identifier;
+            return this;
         }
 
         /**
@@ -162,7 +209,7 @@ public final class SubscribeRequest {
             if (entries.isEmpty()) {
                 throw new IllegalArgumentException("a SUBSCRIBE needs at least one topic filter (MQTT-3.8.3-2)");
             }
-            return new SubscribeRequest(entries, userProperties);
+            return new SubscribeRequest(entries, subscriptionIdentifier, userProperties);
         }
     }
 }

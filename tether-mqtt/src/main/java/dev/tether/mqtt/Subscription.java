@@ -76,7 +76,19 @@ public final class Subscription implements Iterable<MqttMessage>, AutoCloseable 
         return stream;
     }
 
-    int identifier() {
+    /**
+     * The MQTT 5 Subscription Identifier this subscription was sent with, which the broker puts
+     * on the messages it sends for it ({@link MqttMessage#subscriptionIdentifiers()}).
+     *
+     * <pre>{@code
+     * if (message.subscriptionIdentifiers().contains(alerts.identifier())) { ... }
+     * }</pre>
+     *
+     * @return the application's ({@link SubscribeRequest.Builder#subscriptionIdentifier(int)}),
+     *     else the one the client chose, else 0: none (MQTT 3.1.1, a broker without them, or
+     *     {@link MqttClientBuilder#automaticSubscriptionIdentifiers(boolean)} off)
+     */
+    public int identifier() {
         return identifier;
     }
 

@@ -20,6 +20,8 @@ import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Statement;
+import dev.tether.mqtt.SubscribeRequest;
+import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.MalformedPacketException;
 import dev.tether.mqtt.internal.codec.PacketDecoder;
@@ -280,6 +282,59 @@ class ClientPacketsTest {
             assertEquals(PUBLISH, next.type(), "no PUBREL after a PUBREC with an error");
             assertTrue(next.contains("after"));
         }
+    }
+
+    @Test
+    void aBrokerWithoutSubscriptionIdentifiersGetsNoneAndAChosenOneIsRefusedUnsent() throws Exception {
+        try (FakeBroker broker = FakeBroker.start(packet -> switch (packet.type()) {
+            case FakeBroker.Packet.CONNECT -> bytes("20 05 00 00 02 29 00"); // Subscription Identifier Available 0
+            case FakeBroker.Packet.SUBSCRIBE -> FakeBroker.suback(true, packet.packetId(), 1, null);
+            default -> null;
+        }); MqttClient client = builder(broker, ProtocolVersion.V5).connect()) {
+            SubscribeRequest tagged = SubscribeRequest.newBuilder().filter("tagged", Qos.AT_LEAST_ONCE).subscriptionIdentifier(3).build();
+            MqttException e = assertThrows(MqttException.class, () -> client.subscribe(tagged));
+            assertEquals(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, e.reasonCode());
+            assertTrue(e.getMessage().contains("[tagged]"), e.getMessage());
+
+            Subscription plain = client.subscribe("plain", Qos.AT_LEAST_ONCE);
+            assertEquals(0, plain.identifier(), "no automatic identifier for a broker without them");
+            Subscribe sent = (Subscribe) decode(ProtocolVersion.V5, broker.nextPacket(FakeBroker.Packet.SUBSCRIBE, WAIT));
+            assertEquals("plain", sent.subscriptions().get(0).filter(), "the refused SUBSCRIBE never went out");
+            assertFalse(sent.properties().contains(Property.SUBSCRIPTION_IDENTIFIER));
+        }
+    }
+
+    @Test
+    void theChosenIdentifierGoesOutAsAVariableByteInteger() throws Exception {
+        try (FakeBroker broker = FakeBroker.start(answering(true));
+             MqttClient client = builder(broker, ProtocolVersion.V5).connect()) {
+            client.subscribe(SubscribeRequest.newBuilder().filter("tagged", Qos.AT_LEAST_ONCE)
+                    .subscriptionIdentifier(SubscribeRequest.MAX_SUBSCRIPTION_IDENTIFIER).build());
+            Subscribe sent = (Subscribe) decode(ProtocolVersion.V5, broker.nextPacket(FakeBroker.Packet.SUBSCRIBE, WAIT));
+            assertEquals(SubscribeRequest.MAX_SUBSCRIPTION_IDENTIFIER, sent.properties().integer(Property.SUBSCRIPTION_IDENTIFIER, 0));
+        }
+    }
+
+    @Test
+    void aMessageTheBrokerDidNotTagStillReachesTheSubscriptionItMatches() throws Exception {
+        // The broker said it supports subscription identifiers, then sent its PUBLISH without one.
+        byte[] untagged = packet(0x30, concat(FakeBroker.string("sensors/1"), new byte[] {0}, "21.5".getBytes(StandardCharsets.UTF_8)));
+        try (FakeBroker broker = AliasingBrokerClientTest.brokerSending(untagged);
+             MqttClient client = builder(broker, ProtocolVersion.V5).connect();
+             Subscription sensors = client.subscribe("sensors/+", Qos.AT_MOST_ONCE)) {
+            assertNotEquals(0, sensors.identifier());
+            MqttMessage message = sensors.receive(WAIT);
+            assertNotNull(message, "routed by filter, since no subscription without an identifier matches");
+            assertEquals("21.5", message.payloadAsString());
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 
     // --- helpers ---

@@ -1,19 +1,26 @@
 package dev.tether.mqtt.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.mqtt.ConnectionEvent;
 import dev.tether.mqtt.MqttClient;
+import dev.tether.mqtt.MqttDisconnectException;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.UserProperty;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +77,29 @@ class DisconnectClientTest {
             while ((packet = broker.nextPacket(Duration.ZERO)) != null) {
                 assertTrue(packet.type() != FakeBroker.Packet.DISCONNECT, "the client answered with a DISCONNECT");
             }
+        }
+    }
+
+    @Test
+    void everythingTheBrokersDisconnectSaidReachesTheListener() throws Exception {
+        BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+        try (FakeBroker broker = acceptingBroker(true);
+             MqttClient client = MqttClient.newBuilder().reconnect(false).host(broker.host()).port(broker.port())
+                     .connectionListener(events::add).connect()) {
+            assertInstanceOf(ConnectionEvent.Connected.class, events.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS));
+            broker.send(new PropertyBytes().string(0x1F, "quota used up").pair(0x26, "retry-after", "3600")
+                    .pair(0x26, "plan", "free").disconnect(0x97));
+
+            ConnectionEvent.Lost lost = assertInstanceOf(ConnectionEvent.Lost.class, events.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS));
+            assertEquals(ReasonCode.QUOTA_EXCEEDED, lost.reasonCode());
+            assertEquals("quota used up", lost.reasonString());
+            assertEquals(List.of(UserProperty.of("retry-after", "3600"), UserProperty.of("plan", "free")), lost.userProperties());
+            MqttDisconnectException cause = assertInstanceOf(MqttDisconnectException.class, lost.cause());
+            assertEquals(lost.userProperties(), cause.userProperties());
+            assertNull(cause.serverReference());
+            // The same exception fails what the lost connection leaves undone.
+            MqttException publish = assertThrows(MqttException.class, () -> client.publish("a", "b", Qos.AT_LEAST_ONCE));
+            assertEquals(ReasonCode.QUOTA_EXCEEDED, publish.reasonCode());
         }
     }
 }

@@ -236,8 +236,18 @@ final class FakeBroker implements AutoCloseable {
 
     /** A successful UNSUBACK for one filter. */
     static byte[] unsuback(boolean v5, int packetId) {
-        return packet(0xB0, v5 ? new byte[] {(byte) (packetId >> 8), (byte) packetId, 0, 0}
-                : new byte[] {(byte) (packetId >> 8), (byte) packetId});
+        return unsuback(v5, packetId, 1);
+    }
+
+    /** A successful UNSUBACK for {@code filters} filters (MQTT 3.1.1 has no reason codes to count). */
+    static byte[] unsuback(boolean v5, int packetId, int filters) {
+        if (!v5) {
+            return packet(0xB0, new byte[] {(byte) (packetId >> 8), (byte) packetId});
+        }
+        byte[] body = new byte[3 + filters]; // identifier, no properties, Success for each filter
+        body[0] = (byte) (packetId >> 8);
+        body[1] = (byte) packetId;
+        return packet(0xB0, body);
     }
 
     /** An MQTT 5 DISCONNECT with {@code code} and a reason string. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttConnectException;
 import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttSubscribeException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
@@ -141,8 +142,12 @@ class MosquittoAccessControlClientTest extends BrokerBehaviour {
             MessageReader all = new MessageReader(client.messages());
             SubscribeRequest request = SubscribeRequest.newBuilder().filter(allowed, Qos.AT_LEAST_ONCE)
                     .filter("forbidden/" + UUID.randomUUID(), Qos.AT_LEAST_ONCE).build();
-            MqttException e = assertThrows(MqttException.class, () -> client.subscribe(request));
+            MqttSubscribeException e = assertThrows(MqttSubscribeException.class, () -> client.subscribe(request));
             assertTrue(e.getMessage().contains("forbidden/"), e.getMessage());
+            // Every filter's code is there: the first granted, the second refused.
+            ReasonCode refused = version == ProtocolVersion.V5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR;
+            assertEquals(List.of(ReasonCode.GRANTED_QOS_1, refused), e.result().reasonCodes());
+            assertEquals(List.of(request.filters().get(1)), e.refusedFilters());
             // The broker granted the first filter; the client reported the subscription as
             // refused, so it must not keep receiving for it. (The round trip lets the broker
             // handle what the client sent before.)

@@ -2,7 +2,7 @@ package dev.tether.mqtt.client;
 
 import java.io.ByteArrayOutputStream;
 
-/** MQTT 5 properties written one by one, for the CONNACK or DISCONNECT a fake broker sends. */
+/** MQTT 5 properties written one by one, for the CONNACK, SUBACK or DISCONNECT a fake broker sends. */
 final class PropertyBytes {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -44,6 +44,19 @@ final class PropertyBytes {
         body.write(bytes.size());
         body.writeBytes(bytes.toByteArray());
         return FakeBroker.packet(0xE0, body.toByteArray());
+    }
+
+    /** An MQTT 5 SUBACK with these properties and one reason code per filter; the properties stay below 128 bytes. */
+    byte[] suback(int packetId, int... codes) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(packetId >> 8);
+        body.write(packetId);
+        body.write(bytes.size());
+        body.writeBytes(bytes.toByteArray());
+        for (int code : codes) {
+            body.write(code);
+        }
+        return FakeBroker.packet(0x90, body.toByteArray());
     }
 
     /** A CONNACK with these properties; their length must stay below 128 bytes. */

@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttConnectException;
 import dev.tether.mqtt.MqttException;
+import dev.tether.mqtt.MqttSubscribeException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Statement;
+import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.TopicFilter;
+import dev.tether.mqtt.UserProperty;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -86,6 +91,45 @@ class RefusingBrokerClientTest {
             FakeBroker.Packet unsubscribe = broker.nextPacket(FakeBroker.Packet.UNSUBSCRIBE, WAIT);
             assertNotNull(unsubscribe, "closing the granted subscription unsubscribed");
             assertTrue(unsubscribe.contains("secret/#"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void aPartlyRefusedSubscriptionTellsEveryFiltersCodeAndUnsubscribesTheGrantedOnes(ProtocolVersion version) throws Exception {
+        boolean v5 = version == ProtocolVersion.V5;
+        int refusal = v5 ? 0x87 : 0x80;
+        try (FakeBroker broker = FakeBroker.start(packet -> switch (packet.type()) {
+            case FakeBroker.Packet.CONNECT -> FakeBroker.connack(v5, 0, null);
+            case FakeBroker.Packet.SUBSCRIBE -> v5
+                    ? new PropertyBytes().string(0x1F, "b is private").pair(0x26, "policy", "p-7")
+                            .suback(packet.packetId(), 0x01, refusal, 0x00)
+                    : FakeBroker.packet(0x90, new byte[] {(byte) (packet.packetId() >> 8), (byte) packet.packetId(),
+                            0x01, (byte) refusal, 0x00});
+            case FakeBroker.Packet.UNSUBSCRIBE -> FakeBroker.unsuback(v5, packet.packetId(), 2);
+            default -> null;
+        });
+             MqttClient client = MqttClient.newBuilder().host(broker.host()).port(broker.port()).protocol(version).connect()) {
+            SubscribeRequest request = SubscribeRequest.newBuilder().filter("a/#", Qos.AT_LEAST_ONCE)
+                    .filter("b/#", Qos.AT_LEAST_ONCE).filter("c/#", Qos.AT_MOST_ONCE).build();
+            MqttSubscribeException e = assertThrows(MqttSubscribeException.class, () -> client.subscribe(request));
+
+            ReasonCode refused = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR;
+            assertEquals(refused, e.reasonCode());
+            assertEquals(List.of(ReasonCode.GRANTED_QOS_1, refused, ReasonCode.GRANTED_QOS_0), e.result().reasonCodes());
+            assertEquals(request.filters(), e.filters());
+            assertEquals(List.of(TopicFilter.of("b/#")), e.refusedFilters());
+            assertTrue(e.getMessage().contains("'b/#'") && !e.getMessage().contains("'a/#'"), e.getMessage());
+            assertTrue(e.getMessage().contains("unsubscribed again"), e.getMessage());
+            if (v5) {
+                assertEquals("b is private", e.result().reasonString());
+                assertEquals(List.of(UserProperty.of("policy", "p-7")), e.result().userProperties());
+            }
+
+            // All or nothing: the filters the broker granted are unsubscribed again, in one UNSUBSCRIBE.
+            FakeBroker.Packet unsubscribe = broker.nextPacket(FakeBroker.Packet.UNSUBSCRIBE, WAIT);
+            assertNotNull(unsubscribe, "the granted filters were unsubscribed");
+            assertTrue(unsubscribe.contains("a/#") && unsubscribe.contains("c/#") && !unsubscribe.contains("b/#"));
         }
     }
 }

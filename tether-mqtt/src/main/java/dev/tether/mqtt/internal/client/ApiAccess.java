@@ -58,9 +58,6 @@ public abstract class ApiAccess {
     /** {@return what the subscription asked for: sent again as it was when the broker starts a new session} */
     public abstract SubscribeRequest request(Subscription subscription);
 
-    /** {@return the subscription identifier it was subscribed with, 0 for none} */
-    public abstract int identifier(Subscription subscription);
-
     /** {@return the stream the subscription's messages go into} */
     public abstract MessageStream<MqttMessage> stream(Subscription subscription);
 

@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param manualAcknowledgement whether the application acknowledges messages with {@link MqttMessage#ack()}
  * @param incomingOverflow what happens to a QoS 0 message for a full stream
  * @param queueQos0WhileDisconnected whether QoS 0 publishes wait in the outgoing queue while reconnecting
+ * @param automaticSubscriptionIdentifiers whether subscriptions without an identifier of the application's get one of the client's
  * @param closing set once close() starts
  */
 record ClientOptions(ProtocolVersion protocol, Duration keepAlive, Duration operationTimeout, Duration closeTimeout,
                      int maxQueuedIncoming, int receiveMaximum, int topicAliasMaximum, boolean manualAcknowledgement,
                      IncomingOverflowPolicy incomingOverflow, boolean queueQos0WhileDisconnected,
-                     AtomicBoolean closing) {
+                     boolean automaticSubscriptionIdentifiers, AtomicBoolean closing) {
 
     boolean isClosing() {
         return closing.get();

@@ -45,6 +45,7 @@ public final class ConnectOptions {
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
+    private boolean automaticSubscriptionIdentifiers = true;
     private final List<UserProperty> userProperties = new ArrayList<>();
 
     /** Options as {@code MqttClientBuilder} starts with them. */
@@ -116,6 +117,15 @@ public final class ConnectOptions {
     public ConnectOptions enforceReceiveMaximum(boolean enforce) {
         this.enforceReceiveMaximum = enforce;
         return this;
+    }
+
+    public ConnectOptions automaticSubscriptionIdentifiers(boolean automatic) {
+        this.automaticSubscriptionIdentifiers = automatic;
+        return this;
+    }
+
+    boolean automaticSubscriptionIdentifiers() {
+        return automaticSubscriptionIdentifiers;
     }
 
     public ConnectOptions maximumPacketSize(int bytes) {

@@ -103,7 +103,8 @@ public final class FlowOptions {
     ClientOptions clientOptions(ConnectOptions connect) {
         return new ClientOptions(connect.protocol(), connect.keepAlive(), operationTimeout, closeTimeout,
                 maxQueuedIncoming, connect.enforcedReceiveMaximum(maxQueuedIncoming), connect.topicAliasMaximum(),
-                manualAcknowledgement, incomingOverflow, queueQos0WhileDisconnected, new AtomicBoolean());
+                manualAcknowledgement, incomingOverflow, queueQos0WhileDisconnected,
+                connect.automaticSubscriptionIdentifiers(), new AtomicBoolean());
     }
 
     /** {@return the outgoing flows of a new client: bounded, with its policy and window} */

@@ -30,13 +30,15 @@ import java.util.function.Supplier;
 final class MessageRouter {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.session");
+    private static final List<Integer> NO_IDENTIFIER = List.of(0);
 
     /** Set once the session ended: nothing held can be acknowledged any more. */
     private final AtomicBoolean ended;
     private final ApiAccess api = ApiAccess.api();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-    // Every subscription identifier each filter was subscribed with since it was last unsubscribed:
-    // the broker tags a message with the identifier of its latest SUBSCRIBE to the filter that matched.
+    // Every subscription identifier each filter was subscribed with since it was last unsubscribed,
+    // 0 for a SUBSCRIBE without one: the broker tags a message with the identifier of its latest
+    // SUBSCRIBE to the filter that matched, or with none.
     private final Map<TopicFilter, Set<Integer>> identifiersByFilter = new ConcurrentHashMap<>();
     /**
      * Guards which streams exist, which are consumed, and the held messages: a stream starts being
@@ -61,10 +63,8 @@ final class MessageRouter {
      * held for it until it starts being consumed.
      */
     void add(Subscription subscription, int identifier) {
-        if (identifier != 0) {
-            for (TopicFilter filter : subscription.filters()) {
-                identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(identifier);
-            }
+        for (TopicFilter filter : subscription.filters()) {
+            identifiersByFilter.computeIfAbsent(filter, f -> ConcurrentHashMap.newKeySet()).add(identifier);
         }
         subscriptions.add(subscription);
     }
@@ -218,12 +218,35 @@ final class MessageRouter {
         return false;
     }
 
-    /** Whether a message is for the subscription: by the identifiers it carries, else by filter. */
+    /**
+     * Whether a message is for the subscription. One with an identifier gets the messages tagged
+     * with an identifier its matching filters were subscribed with. An untagged message is the
+     * copy for a subscription without an identifier, when one matches (a broker that sends a copy
+     * per subscription sends that one untagged); when none does, the broker did not tag it, and it
+     * goes by filter. A subscription without an identifier, and every one in a client without
+     * them (MQTT 3.1.1), goes by filter alone: a broker may send one copy for all subscriptions,
+     * tagged with the other subscriptions' identifiers.
+     */
     private boolean wanted(Subscription subscription, MqttMessage message) {
+        if (subscription.identifier() == 0) {
+            return matches(subscription.filters(), message.topic());
+        }
         List<Integer> ids = message.subscriptionIdentifiers();
-        return !ids.isEmpty() && api.identifier(subscription) != 0
-                ? sentFor(subscription, message.topic(), ids)
-                : matches(subscription.filters(), message.topic());
+        if (ids.isEmpty()) {
+            return sentFor(subscription, message.topic(), NO_IDENTIFIER)
+                    || !subscribedWithoutIdentifier(message.topic()) && matches(subscription.filters(), message.topic());
+        }
+        return sentFor(subscription, message.topic(), ids);
+    }
+
+    /** Whether a filter that matches the topic was subscribed without an identifier. */
+    private boolean subscribedWithoutIdentifier(Topic topic) {
+        for (Map.Entry<TopicFilter, Set<Integer>> entry : identifiersByFilter.entrySet()) {
+            if (entry.getValue().contains(0) && entry.getKey().matches(topic)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tether.mqtt.internal.client;
 
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttMessage;
+import dev.tether.mqtt.MqttSubscribeException;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
@@ -56,12 +57,16 @@ final class Subscriptions {
         this.droppedIncoming = droppedIncoming;
     }
 
-    /** Subscribes; the future completes with the SUBACK, or fails with a refusal. */
+    /**
+     * Subscribes; the future completes with the SUBACK, or fails with a refusal. A SUBACK that
+     * refuses any filter refuses the whole subscription: the filters it granted are unsubscribed
+     * again, and the failure carries every filter's reason code.
+     */
     CompletableFuture<Subscription> subscribe(SubscribeRequest request) {
         try {
             session.checkUsable();
             checkSupported(request);
-            int subscriptionId = session.connected().subscriptionIdentifiersAvailable() ? subscriptionIds.incrementAndGet() : 0;
+            int subscriptionId = identifierFor(request);
             MessageStream<MqttMessage> stream = newStream();
             Subscription subscription = api.newSubscription(session, request, subscriptionId, stream);
             // Registered before SUBSCRIBE goes out, so retained messages that follow it are kept.
@@ -75,19 +80,15 @@ final class Subscriptions {
             }
             return reply.thenCompose(packet -> {
                 Suback suback = (Suback) packet;
-                String reason = suback.properties().string(Property.REASON_STRING);
-                for (int i = 0; i < suback.reasonCodes().size(); i++) {
-                    ReasonCode code = suback.reasonCodes().get(i);
-                    if (code.isError()) {
-                        router.remove(subscription);
-                        stream.close();
-                        unsubscribeGranted(request.filters(), suback.reasonCodes());
-                        return CompletableFuture.failedFuture(new MqttException(code, "the broker refused the subscription to '"
-                                + request.filters().get(Math.min(i, request.filters().size() - 1)) + "': " + code.describe()
-                                + (reason == null ? "" : ": " + reason)));
-                    }
+                SubscribeResult result = new SubscribeResult(suback.reasonCodes(),
+                        suback.properties().string(Property.REASON_STRING), suback.properties().userProperties());
+                if (suback.reasonCodes().stream().anyMatch(ReasonCode::isError)) {
+                    router.remove(subscription);
+                    stream.close();
+                    unsubscribeGranted(request.filters(), suback.reasonCodes());
+                    return CompletableFuture.failedFuture(new MqttSubscribeException(request.filters(), result));
                 }
-                api.granted(subscription, new SubscribeResult(suback.reasonCodes(), reason));
+                api.granted(subscription, result);
                 return CompletableFuture.completedFuture(subscription);
             }).whenComplete((s, e) -> {
                 if (e != null) {
@@ -97,6 +98,37 @@ final class Subscriptions {
             });
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The identifier a new subscription is sent with: the application's choice, else (MQTT 5,
+     * when the broker supports them and automatic identifiers are on) the next number no open
+     * subscription uses, else 0 for none.
+     */
+    private int identifierFor(SubscribeRequest request) throws MqttException {
+        boolean available = session.connected().subscriptionIdentifiersAvailable();
+        int chosen = request.subscriptionIdentifier();
+        if (chosen != 0) {
+            if (!v5) {
+                throw new IllegalArgumentException("a subscription identifier needs MQTT 5; this client speaks MQTT 3.1.1: "
+                        + request.filters());
+            }
+            if (!available) {
+                throw new MqttException(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+                        "the broker does not support subscription identifiers (its CONNACK said so), so " + request.filters()
+                                + " cannot be subscribed with identifier " + chosen);
+            }
+            return chosen;
+        }
+        if (!available || !options.automaticSubscriptionIdentifiers()) {
+            return 0;
+        }
+        for (;;) {
+            int next = subscriptionIds.updateAndGet(id -> id == SubscribeRequest.MAX_SUBSCRIPTION_IDENTIFIER ? 1 : id + 1);
+            if (router.subscriptions().stream().noneMatch(open -> open.identifier() == next)) {
+                return next;
+            }
         }
     }
 
@@ -132,7 +164,9 @@ final class Subscriptions {
     /**
      * A SUBSCRIBE the broker refused in part is reported as refused, so the filters it granted
      * must not stay subscribed on the broker, delivering messages nobody asked for: unsubscribes
-     * those no open subscription uses. Does not wait for the UNSUBACK.
+     * those no open subscription uses. Does not wait for the UNSUBACK. (All or nothing, because
+     * a {@link Subscription} is one stream for all its filters: keeping part of it would hand the
+     * application messages of a subscription it was told failed.)
      */
     private void unsubscribeGranted(List<TopicFilter> filters, List<ReasonCode> codes) {
         List<String> granted = new ArrayList<>();
@@ -230,7 +264,7 @@ final class Subscriptions {
             }
             filters.addAll(subscription.filters());
             try {
-                outbound.control(subscribePacket(api.request(subscription), api.identifier(subscription)))
+                outbound.control(subscribePacket(api.request(subscription), subscription.identifier()))
                         .thenAccept(reply -> {
                             Suback suback = (Suback) reply;
                             for (ReasonCode code : suback.reasonCodes()) {

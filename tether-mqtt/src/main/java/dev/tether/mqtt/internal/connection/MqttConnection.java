@@ -2,6 +2,7 @@ package dev.tether.mqtt.internal.connection;
 
 import dev.tether.mqtt.Authenticator;
 import dev.tether.mqtt.MqttConnectException;
+import dev.tether.mqtt.MqttDisconnectException;
 import dev.tether.mqtt.MqttException;
 import dev.tether.mqtt.MqttProtocolException;
 import dev.tether.mqtt.ProtocolVersion;
@@ -361,10 +362,11 @@ public final class MqttConnection {
     private MqttException serverDisconnect(Disconnect disconnect) {
         String reason = disconnect.properties().string(Property.REASON_STRING);
         String reference = disconnect.properties().string(Property.SERVER_REFERENCE);
-        return new MqttException(disconnect.reasonCode(),
+        return new MqttDisconnectException(disconnect.reasonCode(),
                 "broker " + name + " disconnected: " + disconnect.reasonCode().describe()
                         + (reason == null ? "" : ": " + reason)
-                        + (reference == null ? "" : " (server reference: " + reference + ")"), reference);
+                        + (reference == null ? "" : " (server reference: " + reference + ")"), reference, reason,
+                disconnect.properties().userProperties());
     }
 
     void trySend(Packet packet) {
