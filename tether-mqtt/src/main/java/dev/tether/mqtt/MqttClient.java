@@ -367,13 +367,20 @@ public final class MqttClient implements AutoCloseable {
     /**
      * Unsubscribes filters directly, whichever subscription asked for them.
      *
-     * @param filters the topic filters
-     * @throws MqttException if the broker refused
+     * <pre>{@code
+     * UnsubscribeResult result = client.unsubscribe("sensors/#");
+     * }</pre>
+     *
+     * @param filters the topic filters; none sends nothing
+     * @return what the UNSUBACK said for each filter
+     * @throws MqttException if the broker refused, or the connection is lost
+     * @throws IllegalStateException if the client is closed
      */
-    public void unsubscribe(String... filters) throws MqttException {
-        if (filters.length > 0) {
-            unsubscribe(List.of(filters), List.of());
+    public UnsubscribeResult unsubscribe(String... filters) throws MqttException {
+        if (filters.length == 0) {
+            return new UnsubscribeResult(List.of(), null, List.of());
         }
+        return unsubscribe(List.of(filters), List.of());
     }
 
     /**
@@ -385,11 +392,13 @@ public final class MqttClient implements AutoCloseable {
      *
      * @param filters the topic filters, at least one
      * @param userProperties the UNSUBSCRIBE's user properties, in order
-     * @throws MqttException if the broker refused
+     * @return what the UNSUBACK said for each filter: SUCCESS, or NO_SUBSCRIPTION_EXISTED
+     * @throws MqttException if the broker refused, or the connection is lost
      * @throws IllegalArgumentException if a filter is invalid, there is none [MQTT-3.10.3-2], or
      *     user properties are given to an MQTT 3.1.1 client
+     * @throws IllegalStateException if the client is closed
      */
-    public void unsubscribe(List<String> filters, List<UserProperty> userProperties) throws MqttException {
+    public UnsubscribeResult unsubscribe(List<String> filters, List<UserProperty> userProperties) throws MqttException {
         if (filters.isEmpty()) {
             throw new IllegalArgumentException("an UNSUBSCRIBE needs at least one topic filter (MQTT-3.10.3-2)");
         }
@@ -397,8 +406,8 @@ public final class MqttClient implements AutoCloseable {
             TopicFilter.of(filter);
         }
         List<String> copy = List.copyOf(filters);
-        await(session.unsubscribeFilters(copy, List.copyOf(userProperties)), session.operationTimeout(), "unsubscribe from",
-                copy, null);
+        return await(session.unsubscribeFilters(copy, List.copyOf(userProperties)), session.operationTimeout(),
+                "unsubscribe from", copy, null);
     }
 
     /**

@@ -248,6 +248,25 @@ public final class MqttClientBuilder {
     }
 
     /**
+     * MQTT 5: whether the broker may explain itself with a reason string and user properties on
+     * every packet (Request Problem Information), on by default as the specification has it. Off,
+     * it may do so only on PUBLISH, CONNACK and DISCONNECT, which saves bytes on constrained
+     * links; a broker that sends them on another packet anyway is disconnected with Protocol
+     * Error (0x82), as MQTT 5 says (3.1.2.11.7).
+     *
+     * <pre>{@code
+     * MqttClient.newBuilder().host("broker").requestProblemInformation(false).connect();
+     * }</pre>
+     *
+     * @param request false to ask the broker to leave problem information out
+     * @return this builder
+     */
+    public MqttClientBuilder requestProblemInformation(boolean request) {
+        connect.requestProblemInformation(request);
+        return this;
+    }
+
+    /**
      * MQTT 5: asks the broker for response information in CONNACK (Request Response Information),
      * which {@link ConnectResult#responseInformation()} then gives: a basis for response topics
      * the broker allows. The broker may send none even when asked. Default false.

@@ -337,6 +337,14 @@ class ClientPacketsTest {
         return all.toByteArray();
     }
 
+    @Test
+    void requestProblemInformationGoesOutOnlyWhenDeclined() throws Exception {
+        Connect byDefault = connectPacket(ProtocolVersion.V5, builder -> builder);
+        assertFalse(byDefault.properties().contains(Property.REQUEST_PROBLEM_INFORMATION), "absent means 1");
+        Connect declined = connectPacket(ProtocolVersion.V5, builder -> builder.requestProblemInformation(false));
+        assertEquals(0, declined.properties().integer(Property.REQUEST_PROBLEM_INFORMATION, 1));
+    }
+
     // --- helpers ---
 
     private static MqttClientBuilder builder(FakeBroker broker, ProtocolVersion version) {

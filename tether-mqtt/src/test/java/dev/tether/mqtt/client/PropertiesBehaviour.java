@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.mqtt.ConnectionState;
 import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
@@ -111,6 +112,22 @@ abstract class PropertiesBehaviour extends BrokerBehaviour {
                 }
             }
             assertTrue(expired, "the retained message expired");
+        }
+    }
+
+    @Test
+    void aClientThatDeclinesProblemInformationStillGetsEverythingAPublishCarries() throws Exception {
+        String topic = uniqueTopic("no-problem-information");
+        try (MqttClient client = builder(ProtocolVersion.V5).requestProblemInformation(false).connect();
+             Subscription subscription = client.subscribe(topic, Qos.EXACTLY_ONCE)) {
+            // Every acknowledgement of QoS 1 and 2 both ways, and the SUBACK: the broker keeps them bare.
+            client.publish(MqttMessage.newBuilder(topic).payload("one").qos(Qos.AT_LEAST_ONCE).userProperty("k", "1").build());
+            client.publish(MqttMessage.newBuilder(topic).payload("two").qos(Qos.EXACTLY_ONCE).userProperty("k", "2").build());
+            MqttMessage one = subscription.receive(WAIT);
+            MqttMessage two = subscription.receive(WAIT);
+            assertEquals(List.of(new UserProperty("k", "1")), one.userProperties(), "a PUBLISH keeps its user properties");
+            assertEquals(List.of(new UserProperty("k", "2")), two.userProperties());
+            assertEquals(ConnectionState.CONNECTED, client.state(), "the broker kept problem information off the other packets");
         }
     }
 }

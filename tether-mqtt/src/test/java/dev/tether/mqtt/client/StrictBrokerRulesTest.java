@@ -18,8 +18,10 @@ import dev.tether.mqtt.Qos;
 import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.Statement;
 import dev.tether.mqtt.SubscribeRequest;
+import dev.tether.mqtt.UserProperty;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,45 @@ class StrictBrokerRulesTest {
             MqttMessage message = messages.next();
             assertEquals("xy", message.payloadAsString());
             assertEquals(ConnectionState.CONNECTED, client.state());
+        }
+    }
+
+    // --- Request Problem Information 0 ---
+
+    @Test
+    void problemInformationOnASubackAfterTheClientDeclinedItClosesWithProtocolError() throws Exception {
+        try (FakeBroker broker = FakeBroker.start(packet -> switch (packet.type()) {
+            case FakeBroker.Packet.CONNECT -> FakeBroker.connack(true, 0, "CONNACK may explain itself");
+            case FakeBroker.Packet.SUBSCRIBE -> FakeBroker.suback(true, packet.packetId(), 1, "SUBACK may not");
+            default -> null;
+        }); MqttClient client = builder(broker, ProtocolVersion.V5).requestProblemInformation(false).connect()) {
+            MqttException refused = assertThrows(MqttException.class, () -> client.subscribe("a", Qos.AT_LEAST_ONCE));
+            assertEquals(ReasonCode.PROTOCOL_ERROR, refused.reasonCode(), refused.getMessage());
+
+            MqttException e = awaitClosedBy(broker, client, ReasonCode.PROTOCOL_ERROR);
+            assertTrue(e.getMessage().contains("SUBACK with a reason string or user properties")
+                    && e.getMessage().contains("3.1.2.11.7"), e.getMessage());
+        }
+    }
+
+    @Test
+    void problemInformationOnPublishAndDisconnectIsAllowedAfterTheClientDeclinedIt() throws Exception {
+        try (FakeBroker broker = FakeBroker.start(packet -> switch (packet.type()) {
+            case FakeBroker.Packet.CONNECT -> FakeBroker.connack(true, 0, "CONNACK may explain itself");
+            case FakeBroker.Packet.SUBSCRIBE -> FakeBroker.suback(true, packet.packetId(), 1, null);
+            default -> null;
+        }); MqttClient client = builder(broker, ProtocolVersion.V5).requestProblemInformation(false).connect()) {
+            MessageReader messages = new MessageReader(client.messages());
+            // PUBLISH "a" with a user property "k" = "v", payload "x"
+            broker.send(bytes("30 0c 00 01 61 07 26 00 01 6b 00 01 76 78"));
+            MqttMessage message = messages.next(WAIT);
+            assertNotNull(message, "the PUBLISH arrived");
+            assertEquals(List.of(UserProperty.of("k", "v")), message.userProperties());
+            broker.send(FakeBroker.disconnect(0x8B, "DISCONNECT may explain itself"));
+
+            MqttException e = lost.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(ReasonCode.SERVER_SHUTTING_DOWN, e.reasonCode());
+            assertTrue(e.getMessage().contains("DISCONNECT may explain itself"), e.getMessage());
         }
     }
 

@@ -11,9 +11,14 @@ import dev.tether.mqtt.MqttClient;
 import dev.tether.mqtt.MqttMessage;
 import dev.tether.mqtt.ProtocolVersion;
 import dev.tether.mqtt.Qos;
+import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.Subscription;
+import dev.tether.mqtt.UnsubscribeResult;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** MQTT 5 subscription options: No Local, Retain As Published, Retain Handling. */
 abstract class SubscribeOptionsBehaviour extends BrokerBehaviour {
@@ -88,6 +93,23 @@ abstract class SubscribeOptionsBehaviour extends BrokerBehaviour {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> client.subscribe(request(uniqueTopic("options"), true, false, SubscribeRequest.RETAIN_ON_SUBSCRIBE)));
             assertTrue(e.getMessage().contains("MQTT 5"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void unsubscribeTellsForEachFilterWhetherTheBrokerHadASubscription(ProtocolVersion version) throws Exception {
+        String subscribed = uniqueTopic("unsubscribe");
+        String never = uniqueTopic("never-subscribed");
+        try (MqttClient client = connect(version)) {
+            client.subscribe(subscribed, Qos.AT_LEAST_ONCE);
+            UnsubscribeResult result = client.unsubscribe(subscribed, never);
+            // MQTT 3.1.1's UNSUBACK has no reason codes: both count as done. In MQTT 5 Mosquitto
+            // says No subscription existed (0x11); HiveMQ CE says Success for every filter, which
+            // the specification allows (3.11.3: the server "may" use 0x11).
+            ReasonCode absent = version == ProtocolVersion.V5 && broker().name().equals("mosquitto")
+                    ? ReasonCode.NO_SUBSCRIPTION_EXISTED : ReasonCode.SUCCESS;
+            assertEquals(List.of(ReasonCode.SUCCESS, absent), result.reasonCodes());
         }
     }
 }

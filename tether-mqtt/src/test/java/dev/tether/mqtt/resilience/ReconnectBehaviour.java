@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,10 @@ import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
 import dev.tether.mqtt.testkit.FaultProxy;
 import dev.tether.mqtt.testkit.MqttBroker;
+import dev.tether.mqtt.testkit.Poll;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -133,6 +137,102 @@ abstract class ReconnectBehaviour {
             }
             assertNotNull(message, "the subscription was renewed on the new session");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    @Statement(v5 = "MQTT-3.2.2-5")
+    void aSessionTheBrokerLostIsDiscardedAndItsUnacknowledgedMessageSentAsNew(ProtocolVersion version) throws Exception {
+        String topic = uniqueTopic("lost-session");
+        String identifier = "tether-lost-session-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] payload = "sent before the broker lost the session".getBytes(StandardCharsets.UTF_8);
+        try (FaultProxy proxy = FaultProxy.start(broker().host(), broker().port()).record(true);
+             MqttClient subscriber = direct(version).connect();
+             Subscription subscription = subscriber.subscribe(topic, Qos.AT_LEAST_ONCE);
+             MqttClient client = keptSession(through(proxy, version).identifier(identifier), version).connect()) {
+            BlockingQueue<ConnectionEvent> events = record(client);
+            assertNull(subscription.poll()); // being consumed before the message comes
+
+            // The PUBLISH leaves the client but never reaches the broker: session state of the
+            // client's own, a message sent and not acknowledged.
+            proxy.blackhole(true);
+            CompletableFuture<PublishResult> sent = client.publishAsync(topic, new String(payload, StandardCharsets.UTF_8),
+                    Qos.AT_LEAST_ONCE);
+            assertTrue(Poll.until(WAIT, () -> contains(proxy.clientBytes(0), payload)), "the PUBLISH left the client");
+            proxy.refuseNew(true);
+            proxy.cutAll();
+            proxy.blackhole(false);
+            next(events, ConnectionEvent.Lost.class);
+
+            // Meanwhile the broker loses the session: a clean start under the same identifier ends it.
+            direct(version).identifier(identifier).cleanStart(true).connect().close();
+            proxy.refuseNew(false);
+
+            ConnectionEvent.Connected connected = next(events, ConnectionEvent.Connected.class);
+            assertFalse(connected.result().sessionPresent(), "the broker has no session for the client");
+            assertFalse(sent.get(WAIT.toSeconds(), TimeUnit.SECONDS).reasonCode().isError());
+            assertEquals(java.util.List.of(new String(payload, StandardCharsets.UTF_8)), drainPayloads(subscription));
+            // The client discarded its session state [MQTT-3.2.2-5]: the message went out as a new
+            // one (DUP 0), not as the duplicate of a PUBLISH this session never had.
+            byte[] again = proxy.clientBytes(proxy.connectionCount() - 1);
+            int publish = indexOfPublishWith(again, payload);
+            assertTrue(publish >= 0, "the message was sent on the new connection");
+            assertEquals(0x32, again[publish] & 0xFF, "PUBLISH, QoS 1, DUP 0");
+        }
+    }
+
+    /** The builder with its identifier, asking the broker to keep the session. */
+    private static MqttClientBuilder keptSession(MqttClientBuilder builder, ProtocolVersion version) {
+        builder.cleanStart(false);
+        return version == ProtocolVersion.V5 ? builder.sessionExpiry(Duration.ofMinutes(5)) : builder;
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        return indexOf(bytes, part, 0) >= 0;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part, int from) {
+        for (int i = from; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the PUBLISH that carries {@code payload} starts: walks the packets of a recorded
+     * connection by their remaining lengths.
+     */
+    private static int indexOfPublishWith(byte[] bytes, byte[] payload) {
+        int at = 0;
+        while (at < bytes.length) {
+            int length = 0;
+            int multiplier = 1;
+            int i = at + 1;
+            int digit;
+            do {
+                digit = bytes[i++] & 0xFF;
+                length += (digit & 0x7F) * multiplier;
+                multiplier *= 128;
+            } while ((digit & 0x80) != 0);
+            int end = i + length;
+            if ((bytes[at] & 0xF0) == 0x30 && indexOf(Arrays.copyOfRange(bytes, at, end), payload, 0) >= 0) {
+                return at;
+            }
+            at = end;
+        }
+        return -1;
+    }
+
+    private static java.util.List<String> drainPayloads(Subscription subscription) throws Exception {
+        java.util.List<String> payloads = new java.util.ArrayList<>();
+        MqttMessage message = subscription.receive(WAIT);
+        while (message != null) {
+            payloads.add(message.payloadAsString());
+            message = subscription.receive(Duration.ofMillis(500));
+        }
+        return payloads;
     }
 
     @ParameterizedTest

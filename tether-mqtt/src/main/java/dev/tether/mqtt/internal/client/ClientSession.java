@@ -13,6 +13,7 @@ import dev.tether.mqtt.ReasonCode;
 import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
+import dev.tether.mqtt.UnsubscribeResult;
 import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Connect;
 import dev.tether.mqtt.internal.codec.Disconnect;
@@ -179,8 +180,16 @@ public final class ClientSession {
         return subscriptions.unsubscribe(subscription);
     }
 
-    /** Unsubscribes filters, whichever subscription asked for them, with MQTT 5 user properties. */
-    public CompletableFuture<Void> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+    /**
+     * Unsubscribes filters, whichever subscription asked for them, with MQTT 5 user properties;
+     * the application's call, so a closed client or a lost connection fails it.
+     */
+    public CompletableFuture<UnsubscribeResult> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+        try {
+            checkUsable();
+        } catch (MqttException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return subscriptions.unsubscribeFilters(filters, userProperties);
     }
 

@@ -45,6 +45,7 @@ public final class ConnectOptions {
     private int maximumPacketSize = 16 * 1024 * 1024;
     private int topicAliasMaximum = 16;
     private boolean requestResponseInformation;
+    private boolean requestProblemInformation = true;
     private boolean automaticSubscriptionIdentifiers = true;
     private final List<UserProperty> userProperties = new ArrayList<>();
 
@@ -135,6 +136,11 @@ public final class ConnectOptions {
 
     public ConnectOptions topicAliasMaximum(int maximum) {
         this.topicAliasMaximum = range(maximum, 0, 65_535, "topic alias maximum");
+        return this;
+    }
+
+    public ConnectOptions requestProblemInformation(boolean request) {
+        this.requestProblemInformation = request;
         return this;
     }
 
@@ -242,6 +248,9 @@ public final class ConnectOptions {
         }
         if (requestResponseInformation) {
             properties.integer(Property.REQUEST_RESPONSE_INFORMATION, 1);
+        }
+        if (!requestProblemInformation) {
+            properties.integer(Property.REQUEST_PROBLEM_INFORMATION, 0); // absent means 1
         }
         userProperties.forEach(properties::userProperty);
         return properties.build();

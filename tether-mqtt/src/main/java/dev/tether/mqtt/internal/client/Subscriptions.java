@@ -10,6 +10,7 @@ import dev.tether.mqtt.SubscribeRequest;
 import dev.tether.mqtt.SubscribeResult;
 import dev.tether.mqtt.Subscription;
 import dev.tether.mqtt.TopicFilter;
+import dev.tether.mqtt.UnsubscribeResult;
 import dev.tether.mqtt.UserProperty;
 import dev.tether.mqtt.internal.codec.Packet;
 import dev.tether.mqtt.internal.codec.Properties;
@@ -21,6 +22,7 @@ import dev.tether.mqtt.internal.codec.Unsuback;
 import dev.tether.mqtt.internal.codec.Unsubscribe;
 import dev.tether.mqtt.internal.session.MessageStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -214,7 +216,7 @@ final class Subscriptions {
                 filters.add(filter.filter());
             }
         }
-        return unsubscribeFilters(filters);
+        return unsubscribeFilters(filters).thenApply(result -> null);
     }
 
     private void checkUserProperties(List<UserProperty> userProperties, String packet) {
@@ -224,12 +226,15 @@ final class Subscriptions {
     }
 
     /** Unsubscribes filters, whichever subscription asked for them. */
-    CompletableFuture<Void> unsubscribeFilters(List<String> filters) {
+    CompletableFuture<UnsubscribeResult> unsubscribeFilters(List<String> filters) {
         return unsubscribeFilters(filters, List.of());
     }
 
-    /** Unsubscribes filters with an UNSUBSCRIBE carrying {@code userProperties} (MQTT 5). */
-    CompletableFuture<Void> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
+    /**
+     * Unsubscribes filters with an UNSUBSCRIBE carrying {@code userProperties} (MQTT 5). Nothing
+     * is sent, and the result is null, when there is no filter or the client is closing.
+     */
+    CompletableFuture<UnsubscribeResult> unsubscribeFilters(List<String> filters, List<UserProperty> userProperties) {
         checkUserProperties(userProperties, "UNSUBSCRIBE");
         if (filters.isEmpty() || session.isEnded() || options.isClosing()) {
             return CompletableFuture.completedFuture(null);
@@ -242,10 +247,14 @@ final class Subscriptions {
                 for (ReasonCode code : unsuback.reasonCodes()) {
                     if (code.isError()) {
                         return CompletableFuture.failedFuture(new MqttException(code,
-                                "the broker refused to unsubscribe " + filters + ": " + code.describe()));
+                                "the broker refused to unsubscribe " + filters + ": " + code.describe()
+                                        + " (reason codes " + unsuback.reasonCodes() + ")"));
                     }
                 }
-                return CompletableFuture.completedFuture(null);
+                // MQTT 3.1.1's UNSUBACK carries no reason codes: each filter was unsubscribed.
+                List<ReasonCode> codes = v5 ? unsuback.reasonCodes() : Collections.nCopies(filters.size(), ReasonCode.SUCCESS);
+                return CompletableFuture.completedFuture(new UnsubscribeResult(codes,
+                        unsuback.properties().string(Property.REASON_STRING), unsuback.properties().userProperties()));
             });
         } catch (MqttException e) {
             return CompletableFuture.failedFuture(e);

@@ -78,6 +78,8 @@ public final class MqttConnection {
     private final Authentication authentication;
 
     private volatile int peerMaximumPacketSize = PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE;
+    /** MQTT 5 Request Problem Information 0: reason strings and user properties only where 3.1.2.11.7 allows. */
+    private volatile boolean problemInformationWithheld;
     private final KeepAlive keepAlive;
     private PacketListener listener;
     private Thread reader;
@@ -147,6 +149,8 @@ public final class MqttConnection {
             transport.readTimeout(Duration.ZERO);
             long peerMaximum = connack.properties().integer(Property.MAXIMUM_PACKET_SIZE, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
             connection.peerMaximumPacketSize = (int) Math.min(peerMaximum, PacketEncoder.PROTOCOL_MAXIMUM_PACKET_SIZE);
+            connection.problemInformationWithheld = connect.version() == ProtocolVersion.V5
+                    && connect.properties().integer(Property.REQUEST_PROBLEM_INFORMATION, 1) == 0;
             LOG.log(Level.INFO, "connected to {0} as \"{1}\" (MQTT {2}, session present: {3})", endpoint,
                     connect.clientId(), connect.version(), connack.sessionPresent());
             return new Opened(connection, connack);
@@ -303,6 +307,9 @@ public final class MqttConnection {
                         LOG.log(Level.TRACE, "received " + packet);
                     }
                     UserPropertyLimits.check(packet, options.limits(), name);
+                    if (problemInformationWithheld) {
+                        ProblemInformation.checkWithheld(packet, name);
+                    }
                     if (packet instanceof Disconnect disconnect) {
                         cause = serverDisconnect(disconnect);
                         return;
