@@ -11,16 +11,17 @@ import java.util.Map;
  *
  * <pre>
  * java -jar tether-benchmarks/target/e2e.jar [key=value ...]
- *   scenarios=qos0,qos1,qos2,pingpong,fanin,large,idle   which, in this order
- *   libraries=tether5,tether3,pahov3,pahov5,hivemq,raw
+ *   scenarios=qos0,qos1,qos2,echo,pingpong,fanin,large,idle   which, in this order
+ *   libraries=tether5,tether3,tether5-copyfree,tether3-copyfree,pahov3,pahov5,hivemq,hivemq3,raw
+ *                        tether5 and tether3 as the README writes them, -copyfree with the copy-free methods
  *   repeats=3            measured runs per library and scenario (the median is shown)
  *   warmup=true          one unmeasured run per library and scenario first (a fifth of the count;
  *                        idle: a tenth of the clients connected and closed)
  *   window=100           QoS 1/2 publishes outstanding per publisher, for every library
- *   size=256             payload bytes (qos0, qos1, qos2, fanin, pingpong)
+ *   size=256             payload bytes (qos0, qos1, qos2, fanin, echo, pingpong)
  *   qos0.messages=50000 qos1.messages=20000 qos2.messages=10000
  *   fanin.publishers=50 fanin.messages=50000 (in all) fanin.qos=0
- *   pingpong.samples=5000 pingpong.warmup=1000
+ *   pingpong.samples=5000 pingpong.warmup=1000 echo.samples=5000 echo.warmup=1000
  *   large.size=1048576 large.messages=50 large.qos=1 large.window=16
  *   idle.clients=10000 idle.pahov3=100 idle.pahov5=100 (Paho: 4 platform threads and ~300 ms per connect)
  *   stall=5              seconds without a message before the subscriber is declared done
@@ -55,7 +56,7 @@ public final class EndToEnd {
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         ThroughputScenario throughput = new ThroughputScenario(options, libraries, report);
-        for (String scenario : options.string("scenarios", "qos0,qos1,qos2,pingpong,fanin,large,idle").split(",")) {
+        for (String scenario : options.string("scenarios", "qos0,qos1,qos2,echo,pingpong,fanin,large,idle").split(",")) {
             switch (scenario.trim()) {
                 case "qos0" -> throughput.run("QoS 0, 1 → 1", 1, integer("qos0.messages", 50_000), integer("size", 256), 0,
                         integer("window", 100), false);
@@ -73,6 +74,7 @@ public final class EndToEnd {
                         integer("large.messages", 50), integer("large.size", 1 << 20), integer("large.qos", 1),
                         integer("large.window", 16), true);
                 case "pingpong" -> new PingPongScenario(options, libraries, report).run();
+                case "echo" -> new EchoScenario(options, libraries, report).run();
                 case "idle" -> new IdleScenario(options, libraries, report).run();
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }

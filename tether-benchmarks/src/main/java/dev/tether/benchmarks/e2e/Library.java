@@ -71,6 +71,41 @@ interface Library {
             return timeoutNanos -> queue.poll(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
 
+        /**
+         * Answers every message on {@code requests} by publishing its payload to {@code replies}
+         * at QoS 0, as an application written in the library's idiom would: by default from the
+         * message callback, with the payload as a new array (what Paho's {@code getPayload()} and
+         * the HiveMQ client's {@code getPayloadAsBytes()} hand out). A library whose idiom is a
+         * consumer loop overrides it.
+         */
+        default void respond(String requests, String replies) throws Exception {
+            Completion ignore = new Completion() {
+                @Override
+                public void done() {
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    System.out.println("  reply failed: " + cause);
+                }
+            };
+            subscribe(requests, 0, (topic, payload) -> {
+                byte[] bytes;
+                if (payload.hasArray() && !payload.isReadOnly() && payload.arrayOffset() == 0 && payload.position() == 0
+                        && payload.remaining() == payload.array().length) {
+                    bytes = payload.array(); // Paho hands out an array of its own: its idiom passes it on as it is
+                } else {
+                    bytes = new byte[payload.remaining()];
+                    payload.duplicate().get(bytes);
+                }
+                try {
+                    publish(replies, bytes, 0, ignore);
+                } catch (Exception e) {
+                    ignore.failed(e);
+                }
+            });
+        }
+
         /** Publishes without waiting for the flow to finish; {@code completion} is called when it does. */
         void publish(String topic, byte[] payload, int qos, Completion completion) throws Exception;
 

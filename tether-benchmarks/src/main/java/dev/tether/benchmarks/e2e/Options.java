@@ -35,13 +35,16 @@ final class Options {
     /** The libraries chosen by {@code libraries=}, in that order. */
     List<Library> libraries() {
         List<Library> chosen = new ArrayList<>();
-        for (String key : string("libraries", "tether5,tether3,pahov3,pahov5,hivemq,raw").split(",")) {
+        for (String key : string("libraries", "tether5,tether3,tether5-copyfree,tether3-copyfree,pahov3,pahov5,hivemq,hivemq3,raw").split(",")) {
             chosen.add(switch (key.trim()) {
-                case "tether5" -> new TetherLibrary(ProtocolVersion.V5);
-                case "tether3" -> new TetherLibrary(ProtocolVersion.V3_1_1);
+                case "tether5" -> new TetherLibrary(ProtocolVersion.V5, false);
+                case "tether3" -> new TetherLibrary(ProtocolVersion.V3_1_1, false);
+                case "tether5-copyfree" -> new TetherLibrary(ProtocolVersion.V5, true);
+                case "tether3-copyfree" -> new TetherLibrary(ProtocolVersion.V3_1_1, true);
                 case "pahov3" -> new PahoV3Library();
                 case "pahov5" -> new PahoV5Library();
                 case "hivemq" -> new HiveMqLibrary();
+                case "hivemq3" -> new HiveMq3Library();
                 case "raw" -> new RawLibrary();
                 default -> throw new IllegalArgumentException("unknown library " + key);
             });
@@ -51,8 +54,10 @@ final class Options {
 
     /** The name {@code library} goes by in {@code libraries=} and in per-library keys such as {@code idle.pahov3}. */
     static String key(Library library) {
-        return library.getClass().getSimpleName().replace("Library", "").toLowerCase(Locale.ROOT)
-                + (library instanceof TetherLibrary t ? (t.name().endsWith("5") ? "5" : "3") : "");
+        if (library instanceof TetherLibrary tether) {
+            return tether.key();
+        }
+        return library.getClass().getSimpleName().replace("Library", "").toLowerCase(Locale.ROOT);
     }
 
     String string(String key, String fallback) {

@@ -1,5 +1,6 @@
 package dev.tether.benchmarks.e2e;
 
+import dev.tether.benchmarks.e2e.EchoScenario.Echo;
 import dev.tether.benchmarks.e2e.IdleScenario.Idle;
 import dev.tether.benchmarks.e2e.PingPongScenario.Latency;
 import dev.tether.benchmarks.e2e.ThroughputScenario.Throughput;
@@ -28,9 +29,9 @@ final class Report {
         double bestPeer = bestPeer(received, true);
         table.append(String.format("%n### %s (%,d messages of %,d B, window %d, median of %d)%n%n", title,
                 messages, size, window, repeats));
-        table.append("| library | sent msg/s | received msg/s | × raw | × best peer | CPU µs/msg | alloc B/msg | CPU × raw | alloc × raw |"
-                + (trackHeap ? " MiB/s | peak heap MiB |" : "") + " check |\n");
-        table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (trackHeap ? " ---: | ---: |" : "")
+        table.append("| library | sent msg/s | received msg/s | × raw | × best peer | CPU µs/msg | alloc B/msg | CPU × raw |"
+                + " CPU × best peer | alloc × raw |" + (trackHeap ? " MiB/s | peak heap MiB |" : "") + " check |\n");
+        table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (trackHeap ? " ---: | ---: |" : "")
                 + " --- |\n");
         Map<Library, Double> cpu = medians(results, Throughput::cpuMicrosPerMessage);
         Map<Library, Double> alloc = medians(results, Throughput::bytesPerMessage);
@@ -39,10 +40,11 @@ final class Report {
             List<Throughput> runs = results.get(library);
             boolean ok = runs.stream().allMatch(Throughput::ok);
             String check = ok ? "ok" : "FAIL: " + runs.stream().filter(run -> !run.ok()).findFirst().orElseThrow().verdict().describe();
-            table.append(String.format("| %s | %,.0f | %,.0f | %s | %s | %.1f | %,.0f | %s | %s |%s %s |%n", library.name(),
+            table.append(String.format("| %s | %,.0f | %,.0f | %s | %s | %.1f | %,.0f | %s | %s | %s |%s %s |%n", library.name(),
                     median(runs, Throughput::sentPerSecond), received.get(library), ratio(received.get(library), raw),
                     ratio(received.get(library), bestPeer), cpu.get(library), alloc.get(library),
-                    ratio(cpu.get(library), rawValue(cpu)), ratio(alloc.get(library), rawValue(alloc)),
+                    ratio(cpu.get(library), rawValue(cpu)), ratio(cpu.get(library), bestPeer(cpu, false)),
+                    ratio(alloc.get(library), rawValue(alloc)),
                     trackHeap ? String.format(" %,.0f | %,.0f |", received.get(library) * size / (1 << 20), heap.get(library)) : "",
                     check));
         }
@@ -63,6 +65,24 @@ final class Report {
                     p99.get(library), p999.get(library), ratio(p50.get(library), rawValue(p50)),
                     ratio(p99.get(library), rawValue(p99)), ratio(p999.get(library), rawValue(p999)),
                     ratio(p50.get(library), bestPeer), ok ? "ok" : "FAIL"));
+        }
+    }
+
+    void echo(int samples, int size, int repeats, Map<Library, List<Echo>> results) {
+        Map<Library, Double> p50 = medians(results, Echo::p50);
+        Map<Library, Double> p99 = medians(results, Echo::p99);
+        Map<Library, Double> cpu = medians(results, Echo::cpuMicrosPerRoundTrip);
+        table.append(String.format("%n### echo, QoS 0 (%,d round trips of %,d B: publish a request, a responder client of the"
+                + " same library publishes it back from its consumer, wait for the reply; median of %d runs)%n%n", samples, size, repeats));
+        table.append("| library | p50 µs | p99 µs | p50 × raw | p99 × raw | p50 × best peer | CPU µs/round trip | CPU × raw"
+                + " | CPU × best peer | check |\n");
+        table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (Library library : results.keySet()) {
+            boolean ok = results.get(library).stream().allMatch(Echo::ok);
+            table.append(String.format("| %s | %.1f | %.1f | %s | %s | %s | %.1f | %s | %s | %s |%n", library.name(), p50.get(library),
+                    p99.get(library), ratio(p50.get(library), rawValue(p50)), ratio(p99.get(library), rawValue(p99)),
+                    ratio(p50.get(library), bestPeer(p50, false)), cpu.get(library), ratio(cpu.get(library), rawValue(cpu)),
+                    ratio(cpu.get(library), bestPeer(cpu, false)), ok ? "ok" : "FAIL"));
         }
     }
 

@@ -17,7 +17,7 @@ class EndToEndSmokeTest {
     @Test
     void everyLibraryDeliversEveryMessageAtEachQos() throws Exception {
         String report = new EndToEnd(Map.ofEntries(
-                Map.entry("scenarios", "qos0,qos1,qos2,pingpong,fanin,large,idle"),
+                Map.entry("scenarios", "qos0,qos1,qos2,echo,pingpong,fanin,large,idle"),
                 Map.entry("repeats", "1"),
                 Map.entry("warmup", "false"),
                 Map.entry("qos0.messages", "100"),
@@ -27,12 +27,15 @@ class EndToEndSmokeTest {
                 Map.entry("fanin.messages", "100"),
                 Map.entry("pingpong.samples", "20"),
                 Map.entry("pingpong.warmup", "5"),
+                Map.entry("echo.samples", "20"),
+                Map.entry("echo.warmup", "5"),
                 Map.entry("large.messages", "2"),
                 Map.entry("idle.clients", "3"),
                 Map.entry("stall", "5"))).runAll();
         System.out.println(report);
         assertFalse(report.contains("FAIL"), report);
-        for (String library : new String[] {"Tether 5", "Tether 3.1.1", "Paho v3", "Paho v5", "HiveMQ 5", "raw socket"}) {
+        for (String library : new String[] {"Tether 5", "Tether 3.1.1", "Tether 5 (copy-free)",
+                "Tether 3.1.1 (copy-free)", "Paho v3", "Paho v5", "HiveMQ 5", "HiveMQ 3.1.1", "raw socket"}) {
             assertTrue(report.contains("| " + library + " |"), library + " missing from\n" + report);
         }
     }
