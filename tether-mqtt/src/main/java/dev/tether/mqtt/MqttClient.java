@@ -139,17 +139,30 @@ public final class MqttClient implements AutoCloseable {
     }
 
     /**
-     * Publishes bytes.
+     * Publishes bytes. The array is not copied: this call returns only once the client is done
+     * with it (written for QoS 0, acknowledged for QoS 1/2), so the caller may reuse it as soon as
+     * it returns. If it throws because no acknowledgement came in time or the thread was
+     * interrupted, the message may still go out later (it stays queued, and is sent again after a
+     * reconnect) with the array as it is then: leave it unchanged in that case.
+     * {@link #publishAsync(String, byte[], Qos)} copies, since it returns before.
+     *
+     * <pre>{@code
+     * byte[] buffer = new byte[64];
+     * for (Reading r : readings) {
+     *     int length = r.writeTo(buffer);
+     *     client.publish("sensors/1", Arrays.copyOf(buffer, length), Qos.AT_LEAST_ONCE);
+     * }
+     * }</pre>
      *
      * @param topic the topic name
-     * @param payload the payload
+     * @param payload the payload, not copied
      * @param qos the quality of service
      * @param retain whether the broker keeps it for future subscribers
      * @return the result
      * @throws MqttException if the message could not be delivered to the broker
      */
     public PublishResult publish(String topic, byte[] payload, Qos qos, boolean retain) throws MqttException {
-        return publish(MqttMessage.newBuilder(topic).payload(payload).qos(qos).retain(retain).build());
+        return publish(MqttMessage.newBuilder(topic).payloadWithoutCopy(payload).qos(qos).retain(retain).build());
     }
 
     /**
@@ -244,10 +257,12 @@ public final class MqttClient implements AutoCloseable {
     }
 
     /**
-     * Publishes bytes without waiting.
+     * Publishes bytes without waiting. The array is copied, since the caller may change it as
+     * soon as this returns; {@link MqttMessage.Builder#payloadWithoutCopy(byte[])} skips the copy
+     * for an array nobody changes.
      *
      * @param topic the topic name
-     * @param payload the payload
+     * @param payload the payload, copied
      * @param qos the quality of service
      * @return the future result
      */

@@ -49,25 +49,13 @@ import java.util.function.UnaryOperator;
 public final class MqttConnection {
 
     private static final System.Logger LOG = System.getLogger("dev.tether.mqtt.connection");
-    /*
-     * Packets are encoded under the write lock into one buffer per connection, reused, instead of
-     * a new one per packet. It starts small and grows to the largest packet seen, up to 16 KiB, so
-     * an idle connection keeps 256 bytes. A packet whose encoded part is larger still (huge
-     * properties, a SUBSCRIBE with many filters) gets a buffer of its own, as before. A PUBLISH
-     * payload above 8 KiB is not copied at all: the header goes out from the buffer and the
-     * payload from its own array, two writes and one flush.
-     */
-    private static final int WRITE_BUFFER_INITIAL = 256;
-    private static final int WRITE_BUFFER_MAXIMUM = 16 * 1024;
-    private static final int INLINE_PAYLOAD_MAXIMUM = 8 * 1024;
-
     private final Transport transport;
     private final OutputStream out;
     private final PacketEncoder encoder;
     private final PacketInput input;
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Guarded by {@link #writeLock}. */
-    private ByteBuffer writeBuffer = ByteBuffer.allocate(WRITE_BUFFER_INITIAL);
+    /** Used under {@link #writeLock} only. */
+    private final PacketWriter writer;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set before the client's own DISCONNECT goes out: the broker closing the socket after it is no failure. */
     private final AtomicBoolean disconnecting = new AtomicBoolean();
@@ -90,6 +78,7 @@ public final class MqttConnection {
         this.options = options;
         this.out = transport.out();
         this.encoder = new PacketEncoder(version);
+        this.writer = new PacketWriter(out, encoder);
         this.input = new PacketInput(transport.in(), new PacketDecoder(version, maximumPacketSize), traffic, name);
         this.name = name;
         this.version = version;
@@ -230,9 +219,22 @@ public final class MqttConnection {
                 // refused unsent [MQTT-3.2.2-15], and the connection carries on.
                 fitted = encoder.fit(packet, peerMaximumPacketSize);
             }
-            writeLocked(fitted);
+            if (closed.get()) {
+                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " is closed");
+            }
+            try {
+                traffic.bytesSent.add(writer.append(fitted));
+            } catch (IOException e) {
+                throw lost(e);
+            }
+            keepAlive.sent();
         } finally {
-            writeLock.unlock();
+            try {
+                // A DISCONNECT is written at once: the socket closes right after it.
+                flushUnlessAnotherWriterWaits(fitted instanceof Disconnect);
+            } finally {
+                writeLock.unlock();
+            }
         }
         if (packet instanceof Publish) {
             traffic.publishesSent.increment();
@@ -242,46 +244,28 @@ public final class MqttConnection {
         }
     }
 
-    private void writeLocked(Packet packet) throws MqttException {
-        int size = encoder.size(packet);
-        byte[] separatePayload = packet instanceof Publish publish && publish.payload().length > INLINE_PAYLOAD_MAXIMUM
-                ? publish.payload() : null;
-        int encodedSize = separatePayload == null ? size : size - separatePayload.length;
-        ByteBuffer bytes = writeBuffer(encodedSize);
-        if (separatePayload == null) {
-            encoder.encode(packet, bytes);
-        } else {
-            encoder.encodePublishHeader((Publish) packet, bytes);
-        }
-        bytes.flip();
-        try {
-            if (closed.get()) {
-                throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " is closed");
+    /**
+     * Under the write lock: writes what waits, unless another thread is waiting for the lock, which
+     * then writes it with its own packet, and {@code now} is false. Every writer takes the lock with {@code lock()}, which
+     * waits until it gets it, so a waiting thread always comes, and the last one of a burst writes.
+     */
+    private void flushUnlessAnotherWriterWaits(boolean now) throws MqttException {
+        if (closed.get()) {
+            writer.discard();
+        } else if (writer.hasPending() && (now || !writeLock.hasQueuedThreads())) {
+            try {
+                writer.flush();
+            } catch (IOException e) {
+                throw lost(e);
             }
-            out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
-            if (separatePayload != null) {
-                out.write(separatePayload);
-            }
-            out.flush();
-            keepAlive.sent();
-            traffic.bytesSent.add(size);
-        } catch (IOException e) {
-            MqttException lost = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: "
-                    + e.getMessage(), e);
-            fail(lost);
-            throw lost;
         }
     }
 
-    /** A cleared buffer with room for {@code size} bytes: the reused one when it is (or may grow) large enough. */
-    private ByteBuffer writeBuffer(int size) {
-        if (size > WRITE_BUFFER_MAXIMUM) {
-            return ByteBuffer.allocate(size);
-        }
-        if (size > writeBuffer.capacity()) {
-            writeBuffer = ByteBuffer.allocate(Math.min(Math.max(size, writeBuffer.capacity() * 2), WRITE_BUFFER_MAXIMUM));
-        }
-        return writeBuffer.clear();
+    private MqttException lost(IOException e) {
+        MqttException lost = new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " lost: "
+                + e.getMessage(), e);
+        fail(lost);
+        return lost;
     }
 
     /** {@return whether the packet is within the broker's maximum packet size as it is} */
