@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * <pre>
  * java -jar tether-benchmarks/target/e2e.jar [key=value ...]
- *   scenarios=qos0,qos1,qos2,echo,pingpong,fanin,large,idle   which, in this order
+ *   scenarios=qos0,qos1,qos2,echo,pingpong,fanin,shared,large,idle   which, in this order
  *   libraries=tether5,tether3,tether5-copyfree,tether3-copyfree,pahov3,pahov5,hivemq,hivemq3,raw
  *                        tether5 and tether3 as the README writes them, -copyfree with the copy-free methods
  *   repeats=3            measured runs per library and scenario (the median is shown)
@@ -21,6 +21,7 @@ import java.util.Map;
  *   size=256             payload bytes (qos0, qos1, qos2, fanin, echo, pingpong)
  *   qos0.messages=50000 qos1.messages=20000 qos2.messages=10000
  *   fanin.publishers=50 fanin.messages=50000 (in all) fanin.qos=0
+ *   shared.threads=50 shared.messages=50000 (in all) shared.qos=1   threads publishing through one client
  *   pingpong.samples=5000 pingpong.warmup=1000 echo.samples=5000 echo.warmup=1000
  *   large.size=1048576 large.messages=50 large.qos=1 large.window=16
  *   idle.clients=10000 idle.pahov3=100 idle.pahov5=100 (Paho: 4 platform threads and ~300 ms per connect)
@@ -69,6 +70,12 @@ public final class EndToEnd {
                     throughput.run("fan-in QoS " + integer("fanin.qos", 0) + ", " + publishers + " → 1", publishers,
                             integer("fanin.messages", 50_000) / publishers, integer("size", 256), integer("fanin.qos", 0),
                             integer("window", 100), false);
+                }
+                case "shared" -> {
+                    int threads = integer("shared.threads", 50);
+                    throughput.run("shared client QoS " + integer("shared.qos", 1) + ", " + threads + " threads → 1", threads,
+                            integer("shared.messages", 50_000) / threads, integer("size", 256), integer("shared.qos", 1),
+                            integer("window", 100), false, true);
                 }
                 case "large" -> throughput.run("1 MiB QoS " + integer("large.qos", 1) + ", 1 → 1", 1,
                         integer("large.messages", 50), integer("large.size", 1 << 20), integer("large.qos", 1),

@@ -25,11 +25,20 @@ final class ThroughputScenario extends Scenario {
 
     void run(String title, int publishers, int perPublisher, int size, int qos, int window, boolean trackHeap)
             throws Exception {
+        run(title, publishers, perPublisher, size, qos, window, trackHeap, false);
+    }
+
+    /**
+     * Runs a scenario; with {@code oneClient} the publishers are threads sharing one client, as an
+     * application shares its client across functions, instead of a client each.
+     */
+    void run(String title, int publishers, int perPublisher, int size, int qos, int window, boolean trackHeap,
+             boolean oneClient) throws Exception {
         System.out.printf("%n== %s: %,d messages of %,d B, window %d%n", title, publishers * perPublisher, size, window);
         Map<Library, List<Throughput>> results = new LinkedHashMap<>();
         if (options.bool("warmup", true)) {
             for (Library library : libraries) {
-                Throughput warm = runOnce(library, publishers, Math.max(1, perPublisher / 5), size, qos, window, false);
+                Throughput warm = runOnce(library, publishers, Math.max(1, perPublisher / 5), size, qos, window, false, oneClient);
                 System.out.printf("  warm-up %-12s %,10.0f msg/s received  %s%n", library.name(), warm.receivedPerSecond,
                         warm.verdict.describe());
             }
@@ -37,7 +46,7 @@ final class ThroughputScenario extends Scenario {
         int repeats = options.integer("repeats", 3);
         for (int r = 0; r < repeats; r++) {
             for (Library library : rotated(r)) {
-                Throughput result = runOnce(library, publishers, perPublisher, size, qos, window, trackHeap);
+                Throughput result = runOnce(library, publishers, perPublisher, size, qos, window, trackHeap, oneClient);
                 results.computeIfAbsent(library, l -> new ArrayList<>()).add(result);
                 System.out.printf("  run %d %-12s %,10.0f msg/s sent %,10.0f msg/s received %6.1f µs CPU/msg %,9.0f B/msg%s  %s%n",
                         r + 1, library.name(), result.sentPerSecond, result.receivedPerSecond, result.cpuMicrosPerMessage,
@@ -49,7 +58,7 @@ final class ThroughputScenario extends Scenario {
     }
 
     private Throughput runOnce(Library library, int publishers, int perPublisher, int size, int qos, int window,
-            boolean trackHeap) throws Exception {
+            boolean trackHeap, boolean oneClient) throws Exception {
         try (Broker broker = Broker.start()) {
             String prefix = "bench/";
             Tally tally = new Tally(prefix, publishers, perPublisher, size);
@@ -60,7 +69,12 @@ final class ThroughputScenario extends Scenario {
                 subscriber.subscribe(prefix + "+", qos, tally);
                 Library.Connection[] publisherConnections = new Library.Connection[publishers];
                 for (int p = 0; p < publishers; p++) {
-                    publisherConnections[p] = library.connect(broker.host(), broker.port(), "pub-" + p, window);
+                    if (oneClient && p > 0) {
+                        publisherConnections[p] = publisherConnections[0];
+                        continue;
+                    }
+                    publisherConnections[p] = library.connect(broker.host(), broker.port(), "pub-" + p,
+                            oneClient ? window * publishers : window);
                     connections.add(publisherConnections[p]);
                 }
                 byte[] pattern = Tally.pattern(size);

@@ -223,41 +223,19 @@ public final class MqttConnection {
                 throw new MqttException(ReasonCode.UNSPECIFIED_ERROR, "connection to " + name + " is closed");
             }
             try {
-                traffic.bytesSent.add(writer.append(fitted));
+                traffic.bytesSent.add(writer.write(fitted));
             } catch (IOException e) {
                 throw lost(e);
             }
             keepAlive.sent();
         } finally {
-            try {
-                // A DISCONNECT is written at once: the socket closes right after it.
-                flushUnlessAnotherWriterWaits(fitted instanceof Disconnect);
-            } finally {
-                writeLock.unlock();
-            }
+            writeLock.unlock();
         }
         if (packet instanceof Publish) {
             traffic.publishesSent.increment();
         }
         if (LOG.isLoggable(Level.TRACE)) { // checked first: the message's lambda would be an object per packet
             LOG.log(Level.TRACE, "sent " + packet);
-        }
-    }
-
-    /**
-     * Under the write lock: writes what waits, unless another thread is waiting for the lock, which
-     * then writes it with its own packet, and {@code now} is false. Every writer takes the lock with {@code lock()}, which
-     * waits until it gets it, so a waiting thread always comes, and the last one of a burst writes.
-     */
-    private void flushUnlessAnotherWriterWaits(boolean now) throws MqttException {
-        if (closed.get()) {
-            writer.discard();
-        } else if (writer.hasPending() && (now || !writeLock.hasQueuedThreads())) {
-            try {
-                writer.flush();
-            } catch (IOException e) {
-                throw lost(e);
-            }
         }
     }
 

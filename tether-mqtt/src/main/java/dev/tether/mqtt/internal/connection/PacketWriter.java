@@ -8,18 +8,14 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The write side of one connection, used under its write lock: packets are encoded into one
- * buffer and written together when {@link #flush()} is called. The connection flushes after each
- * packet unless another thread is already waiting for the lock, which then writes its packet
- * together with this one: packets sent at the same moment from several threads (a PUBLISH and the
- * PUBREL the reader sends, a PUBACK and a PUBCOMP) cost one write instead of one each, and a
- * packet sent alone goes out at once, as before.
+ * The write side of one connection, used under its write lock: encodes each packet into one
+ * reused buffer and writes it with one write and one flush.
  *
- * <p>The buffer is reused, not made per packet. It starts small and grows to the largest packet
- * seen, up to 16 KiB, so an idle connection keeps 256 bytes; a packet whose encoded part is larger
- * still (huge properties, a SUBSCRIBE with many filters) gets a buffer of its own. A PUBLISH
- * payload above 8 KiB is not copied at all: what is buffered goes out, then the payload from its
- * own array.
+ * <p>The buffer starts small and grows to the largest packet seen, up to 16 KiB, so an idle
+ * connection keeps 256 bytes; a packet whose encoded part is larger still (huge properties, a
+ * SUBSCRIBE with many filters) gets a buffer of its own. A PUBLISH payload above 8 KiB is not
+ * copied at all: the header goes out from the buffer and the payload from its own array, two
+ * writes and one flush.
  */
 final class PacketWriter {
 
@@ -37,74 +33,37 @@ final class PacketWriter {
     }
 
     /**
-     * Encodes a packet after the ones waiting; a large payload, and the packets before it, are
-     * written at once.
+     * Writes a packet and flushes.
      *
      * @return the packet's size in bytes
      */
-    int append(Packet packet) throws IOException {
+    int write(Packet packet) throws IOException {
         int size = encoder.size(packet);
         byte[] separatePayload = packet instanceof Publish publish && publish.payload().length > INLINE_PAYLOAD_MAXIMUM
                 ? publish.payload() : null;
         int encodedSize = separatePayload == null ? size : size - separatePayload.length;
-        if (encodedSize > BUFFER_MAXIMUM) {
-            flush();
-            ByteBuffer own = ByteBuffer.allocate(encodedSize);
-            encode(packet, separatePayload != null, own);
-            out.write(own.array(), 0, own.position());
+        ByteBuffer bytes = buffer(encodedSize);
+        if (separatePayload == null) {
+            encoder.encode(packet, bytes);
         } else {
-            if (buffer.remaining() < encodedSize) {
-                makeRoom(encodedSize);
-            }
-            encode(packet, separatePayload != null, buffer);
+            encoder.encodePublishHeader((Publish) packet, bytes);
         }
+        out.write(bytes.array(), 0, bytes.position());
         if (separatePayload != null) {
-            flush();
             out.write(separatePayload);
-            out.flush();
         }
+        out.flush();
         return size;
     }
 
-    private void encode(Packet packet, boolean headerOnly, ByteBuffer into) {
-        if (headerOnly) {
-            encoder.encodePublishHeader((Publish) packet, into);
-        } else {
-            encoder.encode(packet, into);
+    /** A cleared buffer with room for {@code size} bytes: the reused one when it is (or may grow) large enough. */
+    private ByteBuffer buffer(int size) {
+        if (size > BUFFER_MAXIMUM) {
+            return ByteBuffer.allocate(size);
         }
-    }
-
-    /** Room for {@code size} more bytes: what waits is written first when the buffer cannot grow enough. */
-    private void makeRoom(int size) throws IOException {
-        if (buffer.position() + size > BUFFER_MAXIMUM) {
-            flush();
+        if (size > buffer.capacity()) {
+            buffer = ByteBuffer.allocate(Math.min(Math.max(size, buffer.capacity() * 2), BUFFER_MAXIMUM));
         }
-        if (buffer.remaining() < size) {
-            int needed = buffer.position() + size;
-            ByteBuffer larger = ByteBuffer.allocate(Math.min(Math.max(needed, buffer.capacity() * 2), BUFFER_MAXIMUM));
-            buffer.flip();
-            larger.put(buffer);
-            buffer = larger;
-        }
-    }
-
-    /** {@return whether packets wait to be written} */
-    boolean hasPending() {
-        return buffer.position() > 0;
-    }
-
-    /** Writes what waits, in one write, and flushes the stream. */
-    void flush() throws IOException {
-        if (buffer.position() > 0) {
-            int length = buffer.position();
-            buffer.clear();
-            out.write(buffer.array(), 0, length);
-            out.flush();
-        }
-    }
-
-    /** Forgets what waits: the connection is gone. */
-    void discard() {
-        buffer.clear();
+        return buffer.clear();
     }
 }
