@@ -24,9 +24,13 @@ final class Report {
 
     void throughput(String title, int messages, int size, int window, int repeats, boolean trackHeap,
             Map<Library, List<Throughput>> results) {
+        // A library that failed a run (lost messages) is no best peer: its figures are not comparable.
+        Map<Library, List<Throughput>> passed = new LinkedHashMap<>(results);
+        passed.values().removeIf(runs -> !runs.stream().allMatch(Throughput::ok));
         Map<Library, Double> received = medians(results, Throughput::receivedPerSecond);
         double raw = rawValue(received);
-        double bestPeer = bestPeer(received, true);
+        double bestPeer = bestPeer(medians(passed, Throughput::receivedPerSecond), true);
+        double bestPeerCpu = bestPeer(medians(passed, Throughput::cpuMicrosPerMessage), false);
         table.append(String.format("%n### %s (%,d messages of %,d B, window %d, median of %d)%n%n", title,
                 messages, size, window, repeats));
         table.append("| library | sent msg/s | received msg/s | × raw | × best peer | CPU µs/msg | alloc B/msg | CPU × raw |"
@@ -43,7 +47,7 @@ final class Report {
             table.append(String.format("| %s | %,.0f | %,.0f | %s | %s | %.1f | %,.0f | %s | %s | %s |%s %s |%n", library.name(),
                     median(runs, Throughput::sentPerSecond), received.get(library), ratio(received.get(library), raw),
                     ratio(received.get(library), bestPeer), cpu.get(library), alloc.get(library),
-                    ratio(cpu.get(library), rawValue(cpu)), ratio(cpu.get(library), bestPeer(cpu, false)),
+                    ratio(cpu.get(library), rawValue(cpu)), ratio(cpu.get(library), bestPeerCpu),
                     ratio(alloc.get(library), rawValue(alloc)),
                     trackHeap ? String.format(" %,.0f | %,.0f |", received.get(library) * size / (1 << 20), heap.get(library)) : "",
                     check));

@@ -211,6 +211,7 @@ public final class MqttConnection {
         // Checked (and trimmed) before taking the lock when nothing rewrites the packet under it;
         // only the encoding into the shared buffer and the write need the lock.
         Packet fitted = underLock == null ? encoder.fit(packet, peerMaximumPacketSize) : null;
+        IOException failed = null;
         writeLock.lock();
         try {
             if (fitted == null) {
@@ -224,12 +225,17 @@ public final class MqttConnection {
             }
             try {
                 traffic.bytesSent.add(writer.write(fitted));
+                keepAlive.sent();
             } catch (IOException e) {
-                throw lost(e);
+                failed = e;
             }
-            keepAlive.sent();
         } finally {
             writeLock.unlock();
+        }
+        if (failed != null) {
+            // Failed outside the write lock: failing tells the session, which takes the outgoing
+            // flows' lock, and a publisher may hold that lock while it waits for this one.
+            throw lost(failed);
         }
         if (packet instanceof Publish) {
             traffic.publishesSent.increment();
