@@ -48,16 +48,7 @@ final class EchoScenario extends Scenario {
             responder.respond("echo/request", "echo/reply");
             Library.Pull replies = requester.subscribeForPull("echo/reply", 0);
             byte[] pattern = Tally.pattern(size);
-            Library.Completion ignore = new Library.Completion() {
-                @Override
-                public void done() {
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    System.out.println("  publish failed: " + cause);
-                }
-            };
+            Library.Completion ignore = Library.Completion.printingFailures("publish");
             long[] nanos = new long[samples];
             boolean ok = true;
             long cpu0 = 0;

@@ -45,6 +45,20 @@ interface Library {
         void done();
 
         void failed(Throwable cause);
+
+        /** {@return a completion that waits for nothing and prints failures, named by {@code what}} */
+        static Completion printingFailures(String what) {
+            return new Completion() {
+                @Override
+                public void done() {
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    System.out.println("  " + what + " failed: " + cause);
+                }
+            };
+        }
     }
 
     /** Messages taken by the caller's thread. */
@@ -79,16 +93,7 @@ interface Library {
          * consumer loop overrides it.
          */
         default void respond(String requests, String replies) throws Exception {
-            Completion ignore = new Completion() {
-                @Override
-                public void done() {
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    System.out.println("  reply failed: " + cause);
-                }
-            };
+            Completion ignore = Completion.printingFailures("reply");
             subscribe(requests, 0, (topic, payload) -> {
                 byte[] bytes;
                 if (payload.hasArray() && !payload.isReadOnly() && payload.arrayOffset() == 0 && payload.position() == 0

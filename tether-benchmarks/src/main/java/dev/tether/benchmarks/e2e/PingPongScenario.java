@@ -43,16 +43,7 @@ final class PingPongScenario extends Scenario {
                 Library.Connection connection = library.connect(broker.host(), broker.port(), "pingpong", 1)) {
             Library.Pull pull = connection.subscribeForPull("rtt/0", 0);
             byte[] pattern = Tally.pattern(size);
-            Library.Completion ignore = new Library.Completion() {
-                @Override
-                public void done() {
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    System.out.println("  publish failed: " + cause);
-                }
-            };
+            Library.Completion ignore = Library.Completion.printingFailures("publish");
             long[] nanos = new long[samples];
             boolean ok = true;
             for (int i = 0; i < warm + samples; i++) {

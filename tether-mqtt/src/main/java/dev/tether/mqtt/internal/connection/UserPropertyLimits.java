@@ -29,19 +29,7 @@ final class UserPropertyLimits {
 
     /** A packet from the broker within the limits on user properties, or the reason it is not. */
     static void check(Packet packet, InboundLimits limits, String name) throws MqttProtocolException {
-        Properties properties = switch (packet) {
-            case Publish p -> p.properties();
-            case Connack p -> p.properties();
-            case Disconnect p -> p.properties();
-            case Auth p -> p.properties();
-            case Puback p -> p.properties();
-            case Pubrec p -> p.properties();
-            case Pubrel p -> p.properties();
-            case Pubcomp p -> p.properties();
-            case Suback p -> p.properties();
-            case Unsuback p -> p.properties();
-            default -> Properties.EMPTY;
-        };
+        Properties properties = properties(packet);
         if (properties.isEmpty()) {
             return;
         }
@@ -65,6 +53,23 @@ final class UserPropertyLimits {
                     + packet.type() + " with " + bytes + " bytes of user properties, more than the limit of "
                     + limits.maximumUserPropertyBytes());
         }
+    }
+
+    /** {@return the properties of a packet from the broker; empty for the packets that have none} */
+    static Properties properties(Packet packet) {
+        return switch (packet) {
+            case Publish p -> p.properties();
+            case Connack p -> p.properties();
+            case Disconnect p -> p.properties();
+            case Auth p -> p.properties();
+            case Puback p -> p.properties();
+            case Pubrec p -> p.properties();
+            case Pubrel p -> p.properties();
+            case Pubcomp p -> p.properties();
+            case Suback p -> p.properties();
+            case Unsuback p -> p.properties();
+            default -> Properties.EMPTY;
+        };
     }
 
     private static long utf8Length(String text) {
