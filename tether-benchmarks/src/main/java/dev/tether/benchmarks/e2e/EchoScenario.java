@@ -1,12 +1,9 @@
 package dev.tether.benchmarks.e2e;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The echo scenario, request and reply as applications write them: a requester publishes at QoS
@@ -47,32 +44,8 @@ final class EchoScenario extends Scenario {
                 Library.Connection requester = library.connect(broker.host(), broker.port(), "requester", 1)) {
             responder.respond("echo/request", "echo/reply");
             Library.Pull replies = requester.subscribeForPull("echo/reply", 0);
-            byte[] pattern = Tally.pattern(size);
-            Library.Completion ignore = Library.Completion.printingFailures("publish");
-            long[] nanos = new long[samples];
-            boolean ok = true;
-            long cpu0 = 0;
-            for (int i = 0; i < warm + samples; i++) {
-                if (i == warm) {
-                    cpu0 = Gauges.processCpuNanos();
-                }
-                byte[] payload = Tally.payload(pattern, 0, i);
-                long t0 = System.nanoTime();
-                requester.publish("echo/request", payload, 0, ignore);
-                ByteBuffer echo = replies.take(TimeUnit.SECONDS.toNanos(5));
-                long t1 = System.nanoTime();
-                if (echo == null || !echo.equals(ByteBuffer.wrap(payload))) {
-                    ok = false;
-                    System.out.println("  " + library.name() + ": round trip " + i + (echo == null ? " timed out" : " came back different"));
-                    break;
-                }
-                if (i >= warm) {
-                    nanos[i - warm] = t1 - t0;
-                }
-            }
-            double cpu = (Gauges.processCpuNanos() - cpu0) / 1e3 / samples;
-            Arrays.sort(nanos);
-            return new Echo(percentile(nanos, 0.50), percentile(nanos, 0.99), cpu, ok);
+            RoundTrips trips = RoundTrips.measure(library, requester, "echo/request", replies, samples, warm, size);
+            return new Echo(trips.percentile(0.50), trips.percentile(0.99), trips.cpuMicrosPerRoundTrip(), trips.ok());
         }
     }
 }

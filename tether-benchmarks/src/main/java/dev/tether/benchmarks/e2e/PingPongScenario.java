@@ -1,12 +1,9 @@
 package dev.tether.benchmarks.e2e;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ping-pong scenario: one client publishes at QoS 0 and waits for the message to come back on
@@ -42,27 +39,8 @@ final class PingPongScenario extends Scenario {
         try (Broker broker = Broker.start();
                 Library.Connection connection = library.connect(broker.host(), broker.port(), "pingpong", 1)) {
             Library.Pull pull = connection.subscribeForPull("rtt/0", 0);
-            byte[] pattern = Tally.pattern(size);
-            Library.Completion ignore = Library.Completion.printingFailures("publish");
-            long[] nanos = new long[samples];
-            boolean ok = true;
-            for (int i = 0; i < warm + samples; i++) {
-                byte[] payload = Tally.payload(pattern, 0, i);
-                long t0 = System.nanoTime();
-                connection.publish("rtt/0", payload, 0, ignore);
-                ByteBuffer echo = pull.take(TimeUnit.SECONDS.toNanos(5));
-                long t1 = System.nanoTime();
-                if (echo == null || !echo.equals(ByteBuffer.wrap(payload))) {
-                    ok = false;
-                    System.out.println("  " + library.name() + ": round trip " + i + (echo == null ? " timed out" : " came back different"));
-                    break;
-                }
-                if (i >= warm) {
-                    nanos[i - warm] = t1 - t0;
-                }
-            }
-            Arrays.sort(nanos);
-            return new Latency(percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999), ok);
+            RoundTrips trips = RoundTrips.measure(library, connection, "rtt/0", pull, samples, warm, size);
+            return new Latency(trips.percentile(0.50), trips.percentile(0.99), trips.percentile(0.999), trips.ok());
         }
     }
 }
